@@ -1,0 +1,1 @@
+"""eqsash-api: a module API gateway for AWS Chalice."""

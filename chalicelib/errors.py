@@ -1,0 +1,131 @@
+"""The project's one error root: every refusal the contract names is an ApiError."""
+
+from __future__ import annotations
+
+
+class ApiError(Exception):
+    """A refusal that reaches the caller as `{"error": {"code", "message"}}` with `status`.
+
+    Service methods raise it directly (`ApiError(422, 'invalid_input', '...')`);
+    the subclasses below fix the status and code of the contract's own rows.
+    """
+
+    STATUS: int = 500
+    CODE: str = "internal"
+
+    def __init__(self, status: int | None = None, code: str | None = None, message: str = "") -> None:
+        self.status = self.STATUS if status is None else int(status)
+        self.code = self.CODE if code is None else str(code)
+        self.message = str(message)
+        super().__init__(self.status, self.code, self.message)
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.code}: {self.message}"
+
+    def to_body(self) -> dict[str, dict[str, str]]:
+        return {"error": {"code": self.code, "message": self.message}}
+
+
+class _ContractError(ApiError):
+    """A row of DESIGN section 3: status and code are fixed, only the message varies."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(self.STATUS, self.CODE, message)
+
+
+class BadRequest(_ContractError):
+    """A missing or malformed parameter or body."""
+
+    STATUS = 400
+    CODE = "bad_request"
+
+
+class InvalidKey(_ContractError):
+    """A missing or wrong API key."""
+
+    STATUS = 401
+    CODE = "invalid_key"
+
+
+class Unauthenticated(_ContractError):
+    """Roles are required and no valid credential came, or a credential was refused."""
+
+    STATUS = 401
+    CODE = "unauthenticated"
+
+
+class InvalidCredentials(_ContractError):
+    """A wrong username or password, or a disabled user (one message for all)."""
+
+    STATUS = 401
+    CODE = "invalid_credentials"
+
+
+class Forbidden(_ContractError):
+    """A valid credential without any of the method's roles."""
+
+    STATUS = 403
+    CODE = "forbidden"
+
+
+class UnknownModule(_ContractError):
+    """No such module."""
+
+    STATUS = 404
+    CODE = "unknown_module"
+
+
+class UnknownMethod(_ContractError):
+    """No such external method; internal ones look exactly like missing ones."""
+
+    STATUS = 404
+    CODE = "unknown_method"
+
+
+class MethodNotAllowed(_ContractError):
+    """An HTTP verb the endpoint does not serve (not in the contract's table; see README)."""
+
+    STATUS = 405
+    CODE = "method_not_allowed"
+
+
+class PayloadTooLarge(_ContractError):
+    """A body over the configured limit."""
+
+    STATUS = 413
+    CODE = "payload_too_large"
+
+
+class UnsupportedMediaType(_ContractError):
+    """A POST body of a type the endpoint does not read."""
+
+    STATUS = 415
+    CODE = "unsupported_media_type"
+
+
+class InvalidInput(_ContractError):
+    """Data that a method cannot accept."""
+
+    STATUS = 422
+    CODE = "invalid_input"
+
+
+class TooManyAttempts(_ContractError):
+    """Too many failed logins for one username within the window."""
+
+    STATUS = 429
+    CODE = "too_many_attempts"
+
+
+class Internal(_ContractError):
+    """A fault on the server side; the body never carries a trace or a secret."""
+
+    STATUS = 500
+    CODE = "internal"
+
+
+class Unavailable(_ContractError):
+    """Storage did not answer after bounded retries; never a grant."""
+
+    STATUS = 503
+    CODE = "unavailable"
