@@ -1,0 +1,23 @@
+"""The internal API for other code of the system: `call(module, method, data=None, user=None)`.
+
+`user=None` is anonymous; `user=SYSTEM` is the trusted caller that holds every role. Internal
+calls reach internal, external and undeclared public methods, enforce `access`, and return the
+Python value without rendering a format; a refusal raises ApiError.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from chalicelib import dispatch, runtime
+from chalicelib.identity import SYSTEM, User
+
+__all__ = ["SYSTEM", "User", "call"]
+
+
+def call(module: str, method: str, data: Any = None, user: User | None = None) -> Any:
+    caller = runtime.internal_caller()
+    ctx = caller.root_context(user, request_id=f"internal-{uuid.uuid4().hex[:12]}")
+    service_module, spec = dispatch.lookup(runtime.registry(), module, method, external_only=False)
+    return dispatch.run(service_module, spec, data, ctx)

@@ -1,0 +1,100 @@
+"""Settings read from the environment: one typed record, loud on a missing or malformed value."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TypeVar
+
+from chalicelib.errors import Internal
+
+T = TypeVar("T")
+
+SAMPLE_API_KEY = "12345"
+LOCAL_STAGES = frozenset({"dev", "local", "test"})
+
+
+class ConfigError(Internal):
+    """A required setting is missing or malformed: every request answers 500 `internal`."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    api_keys: tuple[str, ...]
+    table_name: str
+    stage: str = "prod"
+    session_name: str = "EQSASH_SESSION"
+    token_ttl_seconds: int = 3600
+    session_ttl_seconds: int = 86400
+    session_max_seconds: int = 30 * 86400
+    max_body_bytes: int = 1024 * 1024
+    login_max_failures: int = 5
+    login_window_seconds: int = 15 * 60
+    log_level: str = "INFO"
+
+    @property
+    def is_local(self) -> bool:
+        return self.stage in LOCAL_STAGES
+
+
+def _positive_int(name: str, raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"setting {name} must be a whole number, got {raw!r}") from None
+    if value <= 0:
+        raise ConfigError(f"setting {name} must be positive, got {value}")
+    return value
+
+
+def _read(environ: Mapping[str, str], name: str, cast: Callable[[str, str], T], default: T) -> T:
+    raw = environ.get(name, "").strip()
+    return default if raw == "" else cast(name, raw)
+
+
+def _name(name: str, raw: str) -> str:
+    return raw
+
+
+def _required(env: Mapping[str, str], name: str, why: str) -> str:
+    raw = env.get(name, "").strip()
+    if not raw:
+        raise ConfigError(f"setting {name} is missing: {why}")
+    return raw
+
+
+def parse_api_keys(raw: str) -> tuple[str, ...]:
+    """A comma-separated list; blanks around commas are ignored, empty entries refused."""
+    keys = tuple(part.strip() for part in raw.split(","))
+    if not raw.strip() or any(not key for key in keys):
+        raise ConfigError("setting API_KEY is empty or has an empty entry")
+    return keys
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read every setting; raises ConfigError naming the setting (never its value when it is a secret)."""
+    env = os.environ if environ is None else environ
+    raw_keys = _required(env, "API_KEY", "the gateway refuses to serve without a key")
+    table_name = _required(env, "TABLE_NAME", "users, tokens and sessions live in that DynamoDB table")
+    stage = _read(env, "STAGE", _name, "prod")
+    keys = parse_api_keys(raw_keys)
+    if SAMPLE_API_KEY in keys and stage not in LOCAL_STAGES:
+        raise ConfigError(f"setting API_KEY holds the sample key, which only a local stage may use (STAGE={stage})")
+    defaults = Settings(api_keys=keys, table_name=table_name)
+    settings = Settings(
+        api_keys=keys,
+        table_name=table_name,
+        stage=stage,
+        session_name=_read(env, "SESSION_NAME", _name, defaults.session_name),
+        token_ttl_seconds=_read(env, "TOKEN_TTL_SECONDS", _positive_int, defaults.token_ttl_seconds),
+        session_ttl_seconds=_read(env, "SESSION_TTL_SECONDS", _positive_int, defaults.session_ttl_seconds),
+        session_max_seconds=_read(env, "SESSION_MAX_SECONDS", _positive_int, defaults.session_max_seconds),
+        max_body_bytes=_read(env, "MAX_BODY_BYTES", _positive_int, defaults.max_body_bytes),
+        login_max_failures=_read(env, "LOGIN_MAX_FAILURES", _positive_int, defaults.login_max_failures),
+        login_window_seconds=_read(env, "LOGIN_WINDOW_SECONDS", _positive_int, defaults.login_window_seconds),
+        log_level=_read(env, "LOG_LEVEL", _name, defaults.log_level).upper(),
+    )
+    if not settings.session_name.isidentifier():
+        raise ConfigError(f"setting SESSION_NAME must be an identifier, got {settings.session_name!r}")
+    return settings

@@ -1,0 +1,65 @@
+"""Tokens and session ids: where a request carries one, how they are made, and how they are stored (digests)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+
+from chalicelib.request import ApiRequest
+from chalicelib.storage import CredentialKind
+
+SECRET_BYTES = 32  # 256 bits of randomness per token and session id
+# What new_secret() can produce (with room for a longer future format); anything else is refused unread.
+_SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,128}")
+
+
+@dataclass(frozen=True, slots=True)
+class Credential:
+    """A token or a session id as the caller sent it. `repr` never shows the secret."""
+
+    kind: CredentialKind
+    secret: str
+
+    def __repr__(self) -> str:
+        return f"Credential(kind={self.kind!r}, secret=<hidden>)"
+
+    @property
+    def well_formed(self) -> bool:
+        return _SECRET_SHAPE.fullmatch(self.secret) is not None
+
+    @property
+    def digest(self) -> str:
+        return digest(self.secret)
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(SECRET_BYTES)
+
+
+def _string(value: object) -> str | None:
+    """A non-empty string parameter; any other value counts as a (malformed) credential."""
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, str) else "\0malformed"
+
+
+def credential_from(request: ApiRequest, session_name: str) -> Credential | None:
+    """The first credential present: Authorization header, token param, session param, session cookie."""
+    header = request.headers.get("authorization", "").strip()
+    if header:
+        scheme, _, value = header.partition(" ")
+        return Credential("token", value.strip() if scheme.lower() == "bearer" else "\0not-bearer")
+    token = _string(request.params.get("token"))
+    if token is not None:
+        return Credential("token", token)
+    session = _string(request.params.get(session_name))
+    if session is not None:
+        return Credential("session", session)
+    cookie = request.cookies.get(session_name, "")
+    return Credential("session", cookie) if cookie else None

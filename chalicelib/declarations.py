@@ -1,0 +1,147 @@
+"""A service's API table, validated into MethodSpecs; every mistake names module, method and key."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from chalicelib.errors import Internal
+from chalicelib.names import is_public_name
+
+MethodType = Literal["external", "internal"]
+Format = Literal["json", "json_object"]
+
+KNOWN_KEYS = frozenset({"type", "access", "format", "method"})
+TYPES: tuple[MethodType, ...] = ("external", "internal")
+FORMATS: tuple[Format, ...] = ("json", "json_object")
+# Public methods of a Service that are machinery, not API methods.
+NOT_API_METHODS = frozenset({"get_api"})
+
+
+class DeclarationError(Internal):
+    """A service module that cannot be served; its message says where the mistake is."""
+
+    def __init__(self, module: str, method: str | None, key: str | None, problem: str) -> None:
+        self.module, self.method, self.key, self.problem = module, method, key, problem
+        where = [f"module '{module}'"]
+        if method is not None:
+            where.append(f"method '{method}'")
+        if key is not None:
+            where.append(f"key '{key}'")
+        super().__init__(f"{', '.join(where)}: {problem}")
+
+
+@dataclass(frozen=True, slots=True)
+class MethodSpec:
+    """One API method of a module, as the table declares it (or the defaults, for undeclared ones)."""
+
+    module: str
+    name: str
+    type: MethodType = "internal"
+    access: tuple[str, ...] | None = None
+    format: Format | None = None
+    implementation: str = ""
+
+    @property
+    def is_external(self) -> bool:
+        return self.type == "external"
+
+
+def _accepts_data_and_ctx(function: Callable[..., Any]) -> bool:
+    try:
+        inspect.signature(function).bind(None, None)
+    except TypeError:
+        return False
+    except ValueError:  # no signature to read (some builtins): let the call decide
+        return True
+    return True
+
+
+def _type(module: str, name: str, entry: Mapping[str, Any]) -> MethodType:
+    value = entry.get("type", "internal")
+    if value not in TYPES:
+        raise DeclarationError(module, name, "type", f"{value!r} is not 'external' or 'internal'")
+    return value  # type: ignore[no-any-return]
+
+
+def _access(module: str, name: str, entry: Mapping[str, Any]) -> tuple[str, ...] | None:
+    if "access" not in entry:
+        return None
+    value = entry["access"]
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise DeclarationError(module, name, "access", f"must be a list of role names, got {value!r}")
+    if not value:
+        raise DeclarationError(module, name, "access", "is empty; leave it out to allow everyone")
+    if not all(isinstance(role, str) and role for role in value):
+        raise DeclarationError(module, name, "access", f"role names must be non-empty strings, got {value!r}")
+    return tuple(value)
+
+
+def _format(module: str, name: str, entry: Mapping[str, Any]) -> Format | None:
+    if "format" not in entry:
+        return None
+    value = entry["format"]
+    if value not in FORMATS:
+        raise DeclarationError(module, name, "format", f"{value!r} is not 'json' or 'json_object'")
+    return value  # type: ignore[no-any-return]
+
+
+def _implementation(module: str, name: str, entry: Mapping[str, Any], service: object) -> str:
+    target = entry.get("method", name)
+    key = "method" if "method" in entry else None
+    if not isinstance(target, str) or not target.isidentifier() or target.startswith("__"):
+        raise DeclarationError(module, name, key, f"{target!r} is not a method name")
+    function = getattr(service, target, None)
+    if not callable(function):
+        raise DeclarationError(module, name, key, f"'{target}' names nothing callable on Service")
+    if not _accepts_data_and_ctx(function):
+        raise DeclarationError(module, name, key, f"'{target}' must accept (data, ctx)")
+    return target
+
+
+def declared_spec(module: str, name: object, entry: object, service: object) -> MethodSpec:
+    """Validate one row of the table."""
+    if not is_public_name(name):
+        raise DeclarationError(module, str(name), None, "an API name must be an identifier not starting with '_'")
+    assert isinstance(name, str)
+    if not isinstance(entry, Mapping):
+        raise DeclarationError(module, name, None, f"the declaration must be a dict, got {type(entry).__name__}")
+    unknown = sorted(str(key) for key in entry if key not in KNOWN_KEYS)
+    if unknown:
+        raise DeclarationError(module, name, unknown[0], f"unknown key (known: {', '.join(sorted(KNOWN_KEYS))})")
+    return MethodSpec(
+        module=module,
+        name=name,
+        type=_type(module, name, entry),
+        access=_access(module, name, entry),
+        format=_format(module, name, entry),
+        implementation=_implementation(module, name, entry, service),
+    )
+
+
+def read_table(module: str, service: object) -> object:
+    """The table through `get_api()` where the class defines it, else its `api` attribute."""
+    get_api = getattr(service, "get_api", None)
+    if callable(get_api):
+        try:
+            return get_api()
+        except Exception as exc:
+            raise DeclarationError(module, None, None, f"get_api() raised {type(exc).__name__}") from exc
+    return getattr(service, "api", {})
+
+
+def method_specs(module: str, service: object) -> dict[str, MethodSpec]:
+    """Every API method of a Service: the declared ones, then undeclared public ones as internal."""
+    table = read_table(module, service)
+    if not isinstance(table, Mapping):
+        raise DeclarationError(module, None, "api", f"the table must be a dict, got {type(table).__name__}")
+    specs = {str(name): declared_spec(module, name, entry, service) for name, entry in table.items()}
+    for name in dir(type(service)):
+        if name in specs or name in NOT_API_METHODS or not is_public_name(name):
+            continue
+        function = getattr(service, name, None)
+        if callable(function) and _accepts_data_and_ctx(function):
+            specs[name] = MethodSpec(module=module, name=name, implementation=name)
+    return specs

@@ -1,0 +1,86 @@
+"""The /api endpoint: parse, check the key, look up, authenticate, check access, call, render.
+
+`handle` is the one catch site: every ApiError becomes the contract's error object, any other
+exception a logged 500 `internal` with nothing of it in the body.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from typing import TYPE_CHECKING, Any
+
+from chalicelib import dispatch, runtime
+from chalicelib.config import ConfigError, Settings
+from chalicelib.errors import ApiError, BadRequest, Internal, InvalidKey
+from chalicelib.identity import User
+from chalicelib.request import ApiRequest, from_chalice, param_str
+from chalicelib.responses import error_response, result_response
+
+if TYPE_CHECKING:
+    from chalice.app import Request, Response
+
+logger = logging.getLogger(__name__)
+
+
+def key_matches(given: object, keys: tuple[str, ...]) -> bool:
+    """Constant time in the given key and over every configured key (rotation)."""
+    if not isinstance(given, str) or not given:
+        return False
+    given_digest = hashlib.sha256(given.encode("utf-8", "surrogatepass")).digest()
+    matched = False
+    for key in keys:
+        matched |= hmac.compare_digest(given_digest, hashlib.sha256(key.encode()).digest())
+    return matched
+
+
+def _required(request: ApiRequest, name: str) -> str:
+    value = param_str(request.params, name)
+    if not value:
+        raise BadRequest(f"the parameter '{name}' is required")
+    return value
+
+
+def _caller(request: ApiRequest, settings: Settings) -> tuple[User | None, Any]:
+    """The user behind the request's credential (one storage read), or None when it brings none."""
+    from chalicelib.credentials import credential_from
+
+    credential = credential_from(request, settings.session_name)
+    if credential is None:
+        return None, None
+    from chalicelib.auth import authenticate
+
+    return authenticate(credential, runtime.store(), settings, runtime.now()), credential
+
+
+def serve(request: ApiRequest, settings: Settings) -> Response:
+    if not key_matches(request.params.get("key"), settings.api_keys):
+        raise InvalidKey("the API key is missing or wrong")
+    module_name, method_name = _required(request, "module"), _required(request, "method")
+    service_module, spec = dispatch.lookup(runtime.registry(), module_name, method_name, external_only=True)
+    user, credential = _caller(request, settings)
+    ctx = runtime.internal_caller().root_context(user, request.request_id)
+    ctx.credential = credential
+    result = dispatch.run(service_module, spec, request.params.get("data"), ctx)
+    return result_response(result, spec.format, ctx)
+
+
+def handle(chalice_request: Request) -> Response:
+    """Answer one HTTP request; never raises."""
+    request_id = str((chalice_request.context or {}).get("requestId") or "-")
+    try:
+        settings = runtime.settings()
+        request = from_chalice(chalice_request, settings.max_body_bytes)
+        request_id = request.request_id
+        return serve(request, settings)
+    except ConfigError as error:
+        logger.error("request %s refused: %s", request_id, error.message)
+        return error_response(Internal("the gateway is not configured; see its logs"))
+    except ApiError as error:
+        if error.status >= 500:
+            logger.error("request %s answered %s %s: %s", request_id, error.status, error.code, error.message)
+        return error_response(error)
+    except Exception:
+        logger.exception("request %s: unhandled exception", request_id)
+        return error_response(Internal("internal error"))

@@ -1,0 +1,42 @@
+"""Who is calling: a user with roles, the anonymous caller, or the trusted system caller."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+ANONYMOUS = "anonymous"
+AUTHENTICATED = "authenticated"
+IMPLICIT_ROLES = frozenset({ANONYMOUS, AUTHENTICATED})
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A caller with a valid credential. `roles` are the user's own; the implicit ones are not listed."""
+
+    username: str
+    roles: tuple[str, ...] = ()
+
+    def holds_any(self, roles: Iterable[str]) -> bool:
+        held = {AUTHENTICATED, *self.roles}
+        return any(role in held for role in roles)
+
+
+@dataclass(frozen=True, slots=True)
+class SystemUser(User):
+    """The trusted caller of backend jobs: it holds every role."""
+
+    def holds_any(self, roles: Iterable[str]) -> bool:
+        return True
+
+
+SYSTEM = SystemUser(username="system")
+
+
+def may_call(user: User | None, access: tuple[str, ...] | None) -> bool:
+    """Whether a caller passes a method's `access` list (None: open to everyone)."""
+    if access is None:
+        return True
+    if user is None:
+        return ANONYMOUS in access
+    return user.holds_any(access)

@@ -1,0 +1,62 @@
+"""Chalice's own refusals (405, 415, binary 400, its generic 500) rewritten into the contract's error shape."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.errors import ApiError, BadRequest, Internal, MethodNotAllowed, UnsupportedMediaType
+
+if TYPE_CHECKING:
+    from chalice.app import Request, Response
+
+logger = logging.getLogger(__name__)
+
+_BY_CHALICE_CODE: dict[str, type[ApiError]] = {
+    "MethodNotAllowedError": MethodNotAllowed,
+    "UnsupportedMediaType": UnsupportedMediaType,
+    "BadRequest": BadRequest,
+    "BadRequestError": BadRequest,
+    "InternalServerError": Internal,
+}
+
+
+def _chalice_error(body: Any) -> tuple[str, str] | None:
+    if isinstance(body, str) and body.startswith("{"):
+        try:
+            body = json.loads(body)
+        except ValueError:
+            return None
+    if isinstance(body, dict) and set(body) == {"Code", "Message"}:
+        return str(body["Code"]), str(body["Message"])
+    return None
+
+
+def translated(response: Response) -> Response:
+    """The same refusal in the contract's shape, or the response itself when it is not one."""
+    from chalicelib.responses import error_response
+
+    found = _chalice_error(response.body)
+    if found is None:
+        return response
+    code, message = found
+    error_class = _BY_CHALICE_CODE.get(code, Internal if response.status_code >= 500 else BadRequest)
+    if error_class is Internal:
+        message = "internal error"
+    elif error_class is UnsupportedMediaType:
+        message = "the endpoint does not read that content type"
+    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-type"}
+    return error_response(error_class(message), headers)
+
+
+def contract_refusals(event: Request, get_response: Callable[[Request], Response]) -> Response:
+    """Chalice http middleware: it sees every answer, Chalice's early refusals included."""
+    try:
+        return translated(get_response(event))
+    except Exception:
+        logger.exception("unhandled exception around the view")
+        from chalicelib.responses import error_response
+
+        return error_response(Internal("internal error"))

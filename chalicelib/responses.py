@@ -1,0 +1,69 @@
+"""HTTP answers: a method's result rendered by its format, and the contract's error object."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from chalice.app import Response
+
+from chalicelib.context import Context
+from chalicelib.declarations import Format
+from chalicelib.errors import ApiError, Internal
+from chalicelib.formats import UnrenderableValue, render_json, render_json_object
+
+logger = logging.getLogger(__name__)
+
+JSON = "application/json"
+TEXT = "text/plain; charset=utf-8"
+BINARY = "application/octet-stream"
+
+
+def error_response(error: ApiError, headers: dict[str, Any] | None = None) -> Response:
+    body = render_json(error.to_body())
+    return Response(body=body, status_code=error.status, headers={**(headers or {}), "Content-Type": JSON})
+
+
+def _body_and_type(result: Any, fmt: Format | None) -> tuple[str | bytes, str]:
+    if fmt == "json":
+        return render_json(result), JSON
+    if fmt == "json_object":
+        return render_json_object(result), JSON
+    if isinstance(result, str):
+        return result, TEXT
+    if isinstance(result, bytes | bytearray | memoryview):
+        return bytes(result), BINARY
+    if result is None:
+        return "", TEXT
+    return render_json(result), JSON
+
+
+def _checked_headers(headers: dict[str, str]) -> dict[str, str]:
+    for name, value in headers.items():
+        if not isinstance(name, str) or not isinstance(value, str) or any(
+            char in name + value for char in "\r\n\0"
+        ):
+            raise Internal("a method set a response header that is not a one-line string")
+    return headers
+
+
+def result_response(result: Any, fmt: Format | None, ctx: Context) -> Response:
+    """The 200 answer for a method's result, with the headers and cookies the method added.
+
+    A `chalice.Response` passes through; headers the method added through ctx fill in only
+    what the Response does not set itself.
+    """
+    extra: dict[str, Any] = dict(_checked_headers(ctx.response_headers))
+    if ctx.cookies:
+        extra["Set-Cookie"] = list(ctx.cookies)
+    if isinstance(result, Response):
+        for name, value in extra.items():
+            result.headers.setdefault(name, value)
+        return result
+    try:
+        body, content_type = _body_and_type(result, fmt)
+    except UnrenderableValue as exc:
+        raise Internal("the method's result cannot be rendered") from exc
+    if any(name.lower() == "content-type" for name in extra):
+        return Response(body=body, status_code=200, headers=extra)
+    return Response(body=body, status_code=200, headers={"Content-Type": content_type, **extra})

@@ -1,0 +1,408 @@
+"""Users, credentials and login failures in one DynamoDB table: every DynamoDB detail lives here.
+
+Items (key `pk`): `user#<name>`, `token#<sha256>`, `session#<sha256>`, `login#<name>`. Credential
+items carry `owner` (the global secondary index OWNER_INDEX) and the owner's roles, so an
+authenticated request costs one read. `expires_at` is the TTL attribute; TTL deletion is late,
+so callers compare it with the clock on every read. botocore's ClientError and connection
+errors are translated here into the project's errors and never leave this module.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from chalicelib.errors import ApiError, Unavailable
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+logger = logging.getLogger(__name__)
+
+OWNER_INDEX = "by_owner"
+TTL_ATTRIBUTE = "expires_at"
+CONNECT_TIMEOUT_SECONDS = 1.0
+READ_TIMEOUT_SECONDS = 2.0
+MAX_ATTEMPTS = 3  # botocore "standard" retry mode: the first call and two retries, with backoff
+
+CredentialKind = Literal["token", "session"]
+
+_UNAVAILABLE_CODES = frozenset({
+    "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
+    "InternalServerError", "ServiceUnavailable", "ResourceNotFoundException", "UnrecognizedClientException",
+    "InvalidSignatureException", "AccessDeniedException", "ExpiredTokenException", "TransactionConflictException",
+})
+
+
+class StorageError(ApiError):
+    """Root of the storage module's domain errors."""
+
+
+class StorageUnavailable(Unavailable):
+    """Storage did not answer (or refused us) after bounded retries."""
+
+
+class UserExists(StorageError):
+    def __init__(self, username: str) -> None:
+        super().__init__(409, "user_exists", f"user '{username}' already exists")
+
+
+class NoSuchUser(StorageError):
+    def __init__(self, username: str) -> None:
+        super().__init__(404, "no_such_user", f"no user '{username}'")
+
+
+@dataclass(frozen=True, slots=True)
+class UserRecord:
+    username: str
+    password_hash: str
+    roles: tuple[str, ...] = ()
+    disabled: bool = False
+    created_at: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialRecord:
+    kind: CredentialKind
+    digest: str
+    owner: str
+    roles: tuple[str, ...]
+    expires_at: int
+    created_at: int = 0
+    max_expires_at: int = 0  # sessions: the absolute end of sliding
+    touched_at: int = 0  # sessions: the last time expires_at was pushed forward
+
+
+def make_client(endpoint_url: str | None = None) -> DynamoDBClient:
+    """A DynamoDB client with bounded retries and timeouts; the endpoint from AWS_ENDPOINT_URL_DYNAMODB."""
+    import boto3  # lazily: a request that needs no storage never pays for it
+    from botocore.config import Config
+
+    config = Config(
+        retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
+        connect_timeout=CONNECT_TIMEOUT_SECONDS,
+        read_timeout=READ_TIMEOUT_SECONDS,
+        tcp_keepalive=True,
+    )
+    endpoint = endpoint_url or os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or None
+    return boto3.session.Session().client("dynamodb", config=config, endpoint_url=endpoint)
+
+
+def _s(value: str) -> dict[str, str]:
+    return {"S": value}
+
+
+def _n(value: int) -> dict[str, str]:
+    return {"N": str(int(value))}
+
+
+def _roles(roles: tuple[str, ...]) -> dict[str, list[dict[str, str]]]:
+    return {"L": [_s(role) for role in roles]}
+
+
+def _read_roles(item: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(entry["S"] for entry in item.get("roles", {}).get("L", []))
+
+
+def _read_int(item: dict[str, Any], name: str) -> int:
+    return int(item[name]["N"]) if name in item else 0
+
+
+def _credential_key(kind: CredentialKind, digest: str) -> dict[str, dict[str, str]]:
+    return {"pk": _s(f"{kind}#{digest}")}
+
+
+def _user_from_item(item: dict[str, Any]) -> UserRecord:
+    return UserRecord(
+        username=item["username"]["S"],
+        password_hash=item.get("password_hash", {}).get("S", ""),
+        roles=_read_roles(item),
+        disabled=item.get("disabled", {}).get("BOOL", False),
+        created_at=_read_int(item, "created_at"),
+    )
+
+
+class DynamoStore:
+    """The project's storage on one DynamoDB table; the client is made on first use."""
+
+    def __init__(self, table_name: str, client_factory: Callable[[], DynamoDBClient] = make_client) -> None:
+        self.table_name = table_name
+        self._client_factory = client_factory
+        self._client: DynamoDBClient | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def client(self) -> DynamoDBClient:
+        if self._client is None:
+            with self._lock:
+                if self._client is None:
+                    self._client = self._client_factory()
+        return self._client
+
+    @contextmanager
+    def _translated(self, action: str) -> Iterator[None]:
+        """ClientError and connection failures become StorageUnavailable; our own bugs stay loud."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            yield
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if code in _UNAVAILABLE_CODES or exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) >= 500:
+                logger.warning("storage %s failed: %s", action, code)
+                raise StorageUnavailable("storage is unavailable; try again later") from exc
+            raise
+        except BotoCoreError as exc:
+            logger.warning("storage %s failed: %s", action, type(exc).__name__)
+            raise StorageUnavailable("storage is unavailable; try again later") from exc
+
+    @staticmethod
+    def _is_condition_failure(exc: Exception) -> bool:
+        response = getattr(exc, "response", None)
+        return isinstance(response, dict) and response.get("Error", {}).get("Code") == (
+            "ConditionalCheckFailedException"
+        )
+
+    # -- table -------------------------------------------------------------------------------
+
+    def create_table(self) -> bool:
+        """Create the table, its owner index and TTL; False when it already exists."""
+        with self._translated("create-table"):
+            try:
+                self.client.create_table(
+                    TableName=self.table_name,
+                    BillingMode="PAY_PER_REQUEST",
+                    AttributeDefinitions=[
+                        {"AttributeName": "pk", "AttributeType": "S"},
+                        {"AttributeName": "owner", "AttributeType": "S"},
+                    ],
+                    KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                    GlobalSecondaryIndexes=[{
+                        "IndexName": OWNER_INDEX,
+                        "KeySchema": [{"AttributeName": "owner", "KeyType": "HASH"}],
+                        "Projection": {"ProjectionType": "KEYS_ONLY"},
+                    }],
+                )
+            except self.client.exceptions.ResourceInUseException:
+                return False
+            self.client.get_waiter("table_exists").wait(
+                TableName=self.table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 60}
+            )
+        self._enable_ttl()
+        return True
+
+    def _enable_ttl(self) -> None:
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.update_time_to_live(
+                TableName=self.table_name,
+                TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE},
+            )
+        except ClientError as exc:
+            # dynalite has no UpdateTimeToLive; reads check expires_at themselves anyway.
+            logger.warning("TTL not enabled on %s: %s", self.table_name, exc.response.get("Error", {}).get("Code"))
+
+    # -- users -------------------------------------------------------------------------------
+
+    def get_user(self, username: str) -> UserRecord | None:
+        with self._translated("get-user"):
+            item = self.client.get_item(
+                TableName=self.table_name, Key={"pk": _s(f"user#{username}")}, ConsistentRead=True
+            ).get("Item")
+        return None if item is None else _user_from_item(item)
+
+    def create_user(self, user: UserRecord) -> None:
+        """Never overwrites: UserExists when the name is taken."""
+        item = {
+            "pk": _s(f"user#{user.username}"),
+            "username": _s(user.username),
+            "password_hash": _s(user.password_hash),
+            "roles": _roles(user.roles),
+            "disabled": {"BOOL": user.disabled},
+            "created_at": _n(user.created_at),
+        }
+        with self._translated("create-user"):
+            try:
+                self.client.put_item(
+                    TableName=self.table_name, Item=item, ConditionExpression="attribute_not_exists(pk)"
+                )
+            except Exception as exc:
+                if self._is_condition_failure(exc):
+                    raise UserExists(user.username) from exc
+                raise
+
+    def _update_user(self, username: str, expression: str, values: dict[str, Any]) -> None:
+        with self._translated("update-user"):
+            try:
+                self.client.update_item(
+                    TableName=self.table_name,
+                    Key={"pk": _s(f"user#{username}")},
+                    UpdateExpression=expression,
+                    ConditionExpression="attribute_exists(pk)",
+                    ExpressionAttributeValues=values,
+                )
+            except Exception as exc:
+                if self._is_condition_failure(exc):
+                    raise NoSuchUser(username) from exc
+                raise
+
+    def set_user_roles(self, username: str, roles: tuple[str, ...]) -> None:
+        self._update_user(username, "SET roles = :r", {":r": _roles(roles)})
+
+    def set_user_disabled(self, username: str, disabled: bool) -> None:
+        self._update_user(username, "SET disabled = :d", {":d": {"BOOL": disabled}})
+
+    def set_password_hash(self, username: str, password_hash: str) -> None:
+        self._update_user(username, "SET password_hash = :h", {":h": _s(password_hash)})
+
+    def list_users(self) -> list[UserRecord]:
+        users: list[UserRecord] = []
+        with self._translated("list-users"):
+            paginator = self.client.get_paginator("scan")
+            for page in paginator.paginate(
+                TableName=self.table_name,
+                FilterExpression="begins_with(pk, :p)",
+                ExpressionAttributeValues={":p": _s("user#")},
+                ConsistentRead=True,
+            ):
+                users.extend(_user_from_item(item) for item in page.get("Items", []))
+        return sorted(users, key=lambda user: user.username)
+
+    # -- credentials -------------------------------------------------------------------------
+
+    def put_credential(self, record: CredentialRecord) -> None:
+        item: dict[str, Any] = {
+            **_credential_key(record.kind, record.digest),
+            "owner": _s(record.owner),
+            "roles": _roles(record.roles),
+            TTL_ATTRIBUTE: _n(record.expires_at),
+            "created_at": _n(record.created_at),
+        }
+        if record.kind == "session":
+            item["max_expires_at"] = _n(record.max_expires_at)
+            item["touched_at"] = _n(record.touched_at)
+        with self._translated("put-credential"):
+            self.client.put_item(
+                TableName=self.table_name, Item=item, ConditionExpression="attribute_not_exists(pk)"
+            )
+
+    def get_credential(self, kind: CredentialKind, digest: str) -> CredentialRecord | None:
+        """One strongly consistent read, so a revocation applies at once."""
+        with self._translated("get-credential"):
+            item = self.client.get_item(
+                TableName=self.table_name, Key=_credential_key(kind, digest), ConsistentRead=True
+            ).get("Item")
+        if item is None:
+            return None
+        return CredentialRecord(
+            kind=kind,
+            digest=digest,
+            owner=item["owner"]["S"],
+            roles=_read_roles(item),
+            expires_at=_read_int(item, TTL_ATTRIBUTE),
+            created_at=_read_int(item, "created_at"),
+            max_expires_at=_read_int(item, "max_expires_at"),
+            touched_at=_read_int(item, "touched_at"),
+        )
+
+    def slide_session(self, digest: str, expires_at: int, now: int) -> bool:
+        """Push a live session's expiry forward; never revives a revoked or expired one."""
+        with self._translated("slide-session"):
+            try:
+                self.client.update_item(
+                    TableName=self.table_name,
+                    Key=_credential_key("session", digest),
+                    UpdateExpression=f"SET {TTL_ATTRIBUTE} = :e, touched_at = :now",
+                    ConditionExpression=f"attribute_exists(pk) AND {TTL_ATTRIBUTE} > :now",
+                    ExpressionAttributeValues={":e": _n(expires_at), ":now": _n(now)},
+                )
+            except Exception as exc:
+                if self._is_condition_failure(exc):
+                    return False
+                raise
+        return True
+
+    def delete_credential(self, kind: CredentialKind, digest: str) -> None:
+        with self._translated("delete-credential"):
+            self.client.delete_item(TableName=self.table_name, Key=_credential_key(kind, digest))
+
+    def credentials_of(self, username: str) -> list[tuple[CredentialKind, str]]:
+        """Every token and session item of a user, through the owner index."""
+        found: list[tuple[CredentialKind, str]] = []
+        with self._translated("credentials-of"):
+            paginator = self.client.get_paginator("query")
+            for page in paginator.paginate(
+                TableName=self.table_name,
+                IndexName=OWNER_INDEX,
+                KeyConditionExpression="#o = :o",
+                ExpressionAttributeNames={"#o": "owner"},
+                ExpressionAttributeValues={":o": _s(username)},
+            ):
+                for item in page.get("Items", []):
+                    kind, _, digest = item["pk"]["S"].partition("#")
+                    if kind in ("token", "session"):
+                        found.append((kind, digest))  # type: ignore[arg-type]
+        return found
+
+    def set_credential_roles(self, kind: CredentialKind, digest: str, roles: tuple[str, ...]) -> bool:
+        """Copy new roles onto a live credential; a deleted one is not brought back."""
+        with self._translated("set-credential-roles"):
+            try:
+                self.client.update_item(
+                    TableName=self.table_name,
+                    Key=_credential_key(kind, digest),
+                    UpdateExpression="SET roles = :r",
+                    ConditionExpression="attribute_exists(pk)",
+                    ExpressionAttributeValues={":r": _roles(roles)},
+                )
+            except Exception as exc:
+                if self._is_condition_failure(exc):
+                    return False
+                raise
+        return True
+
+    # -- login failures ----------------------------------------------------------------------
+
+    def failure_count(self, username: str, now: int) -> int:
+        """Failed logins in the current window (0 when the window has passed)."""
+        with self._translated("failure-count"):
+            item = self.client.get_item(
+                TableName=self.table_name, Key={"pk": _s(f"login#{username}")}, ConsistentRead=True
+            ).get("Item")
+        if item is None or _read_int(item, TTL_ATTRIBUTE) <= now:
+            return 0
+        return _read_int(item, "failures")
+
+    def record_failure(self, username: str, now: int, window_seconds: int) -> int:
+        """Count one failed login; a window opens at the first failure and expires on its own."""
+        key = {"pk": _s(f"login#{username}")}
+        with self._translated("record-failure"):
+            try:
+                answer = self.client.update_item(
+                    TableName=self.table_name,
+                    Key=key,
+                    UpdateExpression=f"ADD failures :one SET {TTL_ATTRIBUTE} = if_not_exists({TTL_ATTRIBUTE}, :end)",
+                    ConditionExpression=f"attribute_not_exists(pk) OR {TTL_ATTRIBUTE} > :now",
+                    ExpressionAttributeValues={":one": _n(1), ":end": _n(now + window_seconds), ":now": _n(now)},
+                    ReturnValues="ALL_NEW",
+                )
+            except Exception as exc:
+                if not self._is_condition_failure(exc):
+                    raise
+                # The old window has passed but TTL has not removed it yet: open a new one.
+                self.client.put_item(
+                    TableName=self.table_name,
+                    Item={**key, "failures": _n(1), TTL_ATTRIBUTE: _n(now + window_seconds)},
+                )
+                return 1
+        return _read_int(answer["Attributes"], "failures")
+
+    def clear_failures(self, username: str) -> None:
+        with self._translated("clear-failures"):
+            self.client.delete_item(TableName=self.table_name, Key={"pk": _s(f"login#{username}")})
