@@ -39,7 +39,9 @@ def check_username(username: object) -> str:
 
 
 def check_roles(roles: Any) -> tuple[str, ...]:
-    if not isinstance(roles, list | tuple) or not all(isinstance(r, str) and _ROLE.fullmatch(r) for r in roles):
+    if not isinstance(roles, list | tuple) or not all(
+        isinstance(r, str) and _ROLE.fullmatch(r) for r in roles
+    ):
         raise InvalidInput("roles are names of letters, digits and _.- starting with a letter")
     implicit = sorted(IMPLICIT_ROLES.intersection(roles))
     if implicit:
@@ -48,8 +50,10 @@ def check_roles(roles: Any) -> tuple[str, ...]:
 
 
 def login_fields(data: Any) -> tuple[str, str]:
-    if not isinstance(data, dict) or not isinstance(data.get("username"), str) or not isinstance(
-        data.get("password"), str
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("username"), str)
+        or not isinstance(data.get("password"), str)
     ):
         raise BadRequest('data must be {"username": "...", "password": "..."}')
     return data["username"], data["password"]
@@ -88,11 +92,19 @@ def _issue(store: DynamoStore, settings: Settings, user: UserRecord, now: int) -
     token_expiry = now + settings.token_ttl_seconds
     session_max = now + settings.session_max_seconds
     session_expiry = min(now + settings.session_ttl_seconds, session_max)
-    token_record = CredentialRecord("token", Credential("token", token).digest, user.username, user.roles,
-                                    token_expiry, created_at=now)
-    session_record = CredentialRecord("session", Credential("session", session).digest, user.username,
-                                      user.roles, session_expiry, created_at=now,
-                                      max_expires_at=session_max, touched_at=now)
+    token_record = CredentialRecord(
+        "token", Credential("token", token).digest, user.username, user.roles, token_expiry, created_at=now
+    )
+    session_record = CredentialRecord(
+        "session",
+        Credential("session", session).digest,
+        user.username,
+        user.roles,
+        session_expiry,
+        created_at=now,
+        max_expires_at=session_max,
+        touched_at=now,
+    )
     store.put_credential(token_record)
     store.put_credential(session_record)
     return Login(token, token_expiry, session, session_expiry, user.username, user.roles)
@@ -101,8 +113,10 @@ def _issue(store: DynamoStore, settings: Settings, user: UserRecord, now: int) -
 def _settle_race(store: DynamoStore, issued: Login) -> Login:
     """Re-read the user after writing: a role change or a disable made meanwhile wins over this login."""
     current = store.get_user(issued.username)
-    pairs = (("token", Credential("token", issued.token).digest),
-             ("session", Credential("session", issued.session).digest))
+    pairs = (
+        ("token", Credential("token", issued.token).digest),
+        ("session", Credential("session", issued.session).digest),
+    )
     if current is None or current.disabled:
         for kind, digest in pairs:
             store.delete_credential(kind, digest)  # type: ignore[arg-type]
@@ -110,8 +124,14 @@ def _settle_race(store: DynamoStore, issued: Login) -> Login:
     if current.roles != issued.roles:
         for kind, digest in pairs:
             store.set_credential_roles(kind, digest, current.roles)  # type: ignore[arg-type]
-        return Login(issued.token, issued.token_expires_at, issued.session, issued.session_expires_at,
-                     issued.username, current.roles)
+        return Login(
+            issued.token,
+            issued.token_expires_at,
+            issued.session,
+            issued.session_expires_at,
+            issued.username,
+            current.roles,
+        )
     return issued
 
 
@@ -130,8 +150,16 @@ def revoke_all(store: DynamoStore, username: str, keep: Credential | None = None
     return ended
 
 
-def change_password(store: DynamoStore, settings: Settings, username: str, old: str, new: str,
-                    current: Credential | None, now: int) -> int:
+def change_password(
+    store: DynamoStore,
+    *,
+    settings: Settings,
+    username: str,
+    old: str,
+    new: str,
+    current: Credential | None,
+    now: int,
+) -> int:
     """Set a new password after checking the old one; ends every other token and session."""
     new = passwords.check_password_rule(new)
     if store.failure_count(username, now) >= settings.login_max_failures:
@@ -148,8 +176,9 @@ def change_password(store: DynamoStore, settings: Settings, username: str, old: 
 
 
 def create_user(store: DynamoStore, username: str, roles: Any, password: str, now: int) -> UserRecord:
-    record = UserRecord(check_username(username), passwords.hash_password(password), check_roles(roles),
-                        created_at=now)
+    record = UserRecord(
+        check_username(username), passwords.hash_password(password), check_roles(roles), created_at=now
+    )
     store.create_user(record)
     return record
 
@@ -158,7 +187,9 @@ def set_roles(store: DynamoStore, username: str, roles: Any) -> int:
     """New roles for a user and, at once, for its live credentials; how many credentials were updated."""
     roles = check_roles(roles)
     store.set_user_roles(username, roles)
-    return sum(store.set_credential_roles(kind, digest, roles) for kind, digest in store.credentials_of(username))
+    return sum(
+        store.set_credential_roles(kind, digest, roles) for kind, digest in store.credentials_of(username)
+    )
 
 
 def set_disabled(store: DynamoStore, username: str, disabled: bool) -> int:

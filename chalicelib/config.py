@@ -80,7 +80,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     stage = _read(env, "STAGE", _name, "prod")
     keys = parse_api_keys(raw_keys)
     if SAMPLE_API_KEY in keys and stage not in LOCAL_STAGES:
-        raise ConfigError(f"setting API_KEY holds the sample key, which only a local stage may use (STAGE={stage})")
+        raise ConfigError(
+            f"setting API_KEY holds the sample key, which only a local stage may use (STAGE={stage})"
+        )
     defaults = Settings(api_keys=keys, table_name=table_name)
     settings = Settings(
         api_keys=keys,

@@ -1,4 +1,4 @@
-"""Tokens and session ids: where a request carries one, how they are made, and how they are stored (digests)."""
+"""Tokens and session ids: where a request carries one, how they are made, how they are stored (digests)."""
 
 from __future__ import annotations
 

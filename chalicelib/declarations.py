@@ -104,13 +104,19 @@ def _implementation(module: str, name: str, entry: Mapping[str, Any], service: o
 def declared_spec(module: str, name: object, entry: object, service: object) -> MethodSpec:
     """Validate one row of the table."""
     if not is_public_name(name):
-        raise DeclarationError(module, str(name), None, "an API name must be an identifier not starting with '_'")
+        raise DeclarationError(
+            module, str(name), None, "an API name must be an identifier not starting with '_'"
+        )
     assert isinstance(name, str)
     if not isinstance(entry, Mapping):
-        raise DeclarationError(module, name, None, f"the declaration must be a dict, got {type(entry).__name__}")
+        raise DeclarationError(
+            module, name, None, f"the declaration must be a dict, got {type(entry).__name__}"
+        )
     unknown = sorted(str(key) for key in entry if key not in KNOWN_KEYS)
     if unknown:
-        raise DeclarationError(module, name, unknown[0], f"unknown key (known: {', '.join(sorted(KNOWN_KEYS))})")
+        raise DeclarationError(
+            module, name, unknown[0], f"unknown key (known: {', '.join(sorted(KNOWN_KEYS))})"
+        )
     return MethodSpec(
         module=module,
         name=name,

@@ -29,7 +29,9 @@ def check_access(spec: MethodSpec, user: User | None) -> None:
     raise Forbidden(f"{spec.module}.{spec.name} needs one of the roles: {', '.join(spec.access or ())}")
 
 
-def lookup(registry: Registry, module: str, method: str, *, external_only: bool) -> tuple[ServiceModule, MethodSpec]:
+def lookup(
+    registry: Registry, module: str, method: str, *, external_only: bool
+) -> tuple[ServiceModule, MethodSpec]:
     service_module = registry.module(module)
     return service_module, service_module.method(method, external_only=external_only)
 
@@ -49,7 +51,7 @@ class InternalCaller:
     def __call__(self, parent: Context, module: str, method: str, data: Any = None) -> Any:
         if parent.depth >= MAX_CALL_DEPTH:
             raise CallDepthExceeded(
-                f"internal calls nested deeper than {MAX_CALL_DEPTH} (at {module}.{method}): runaway recursion?"
+                f"internal calls nested deeper than {MAX_CALL_DEPTH} at {module}.{method}: runaway recursion?"
             )
         service_module, spec = lookup(self._registry, module, method, external_only=False)
         return run(service_module, spec, data, parent.child())

@@ -11,8 +11,4 @@ _PUBLIC_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 
 def is_public_name(name: object) -> bool:
-    return (
-        isinstance(name, str)
-        and len(name) <= MAX_NAME_LENGTH
-        and _PUBLIC_NAME.fullmatch(name) is not None
-    )
+    return isinstance(name, str) and len(name) <= MAX_NAME_LENGTH and _PUBLIC_NAME.fullmatch(name) is not None

@@ -1,4 +1,4 @@
-"""Chalice's own refusals (405, 415, binary 400, its generic 500) rewritten into the contract's error shape."""
+"""Chalice's own refusals (405, 415, binary 400, 500) rewritten into the contract's error shape."""
 
 from __future__ import annotations
 

@@ -62,7 +62,7 @@ class Registry:
         return sorted(path.stem for path in self._directory.glob("*.py") if is_public_name(path.stem))
 
     def module(self, name: str) -> ServiceModule:
-        """The loaded module; UnknownModule for any name that is not a module file, DeclarationError if broken."""
+        """The loaded module; UnknownModule for a name that is no module file, DeclarationError if broken."""
         loaded = self._loaded.get(name)
         if loaded is None:
             if not is_public_name(name) or not (self._directory / f"{name}.py").is_file():
@@ -76,8 +76,9 @@ class Registry:
 
     def _load(self, name: str) -> ServiceModule | DeclarationError:
         try:
-            return ServiceModule(name=name, service=(service := self._instantiate(name)),
-                                 methods=method_specs(name, service))
+            return ServiceModule(
+                name=name, service=(service := self._instantiate(name)), methods=method_specs(name, service)
+            )
         except DeclarationError as error:
             logger.error("service module is broken: %s", error.message)
             return error

@@ -40,8 +40,10 @@ def _body_and_type(result: Any, fmt: Format | None) -> tuple[str | bytes, str]:
 
 def _checked_headers(headers: dict[str, str]) -> dict[str, str]:
     for name, value in headers.items():
-        if not isinstance(name, str) or not isinstance(value, str) or any(
-            char in name + value for char in "\r\n\0"
+        if (
+            not isinstance(name, str)
+            or not isinstance(value, str)
+            or any(char in name + value for char in "\r\n\0")
         ):
             raise Internal("a method set a response header that is not a one-line string")
     return headers

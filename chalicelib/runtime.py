@@ -10,6 +10,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from chalicelib.config import Settings, load_settings
@@ -19,60 +20,62 @@ from chalicelib.registry import Registry
 if TYPE_CHECKING:
     from chalicelib.storage import DynamoStore
 
+
+@dataclass
+class _Made:
+    settings: Settings | None = None
+    registry: Registry | None = None
+    caller: InternalCaller | None = None
+    store: DynamoStore | None = None
+    clock: Callable[[], float] = time.time
+
+
 _lock = threading.Lock()
-_settings: Settings | None = None
-_registry: Registry | None = None
-_caller: InternalCaller | None = None
-_store: DynamoStore | None = None
-_clock: Callable[[], float] = time.time
+_made = _Made()
 
 
 def settings() -> Settings:
     """The settings; ConfigError (500 internal) on every call while they are wrong."""
-    global _settings
-    if _settings is None:
+    if _made.settings is None:
         loaded = load_settings()
         logging.getLogger("chalicelib").setLevel(loaded.log_level)
-        _settings = loaded
-    return _settings
+        _made.settings = loaded
+    return _made.settings
 
 
 def registry() -> Registry:
-    global _registry
-    if _registry is None:
+    if _made.registry is None:
         with _lock:
-            _registry = _registry or Registry()
-    return _registry
+            _made.registry = _made.registry or Registry()
+    return _made.registry
 
 
 def internal_caller() -> InternalCaller:
-    global _caller
-    if _caller is None:
-        _caller = InternalCaller(registry())
-    return _caller
+    if _made.caller is None:
+        _made.caller = InternalCaller(registry())
+    return _made.caller
 
 
 def store() -> DynamoStore:
-    global _store
-    if _store is None:
+    if _made.store is None:
         from chalicelib.storage import DynamoStore  # lazily: boto3 only for requests that need storage
 
         with _lock:
-            _store = _store or DynamoStore(settings().table_name)
-    return _store
+            _made.store = _made.store or DynamoStore(settings().table_name)
+    return _made.store
 
 
 def now() -> int:
     """Epoch seconds from the clock (tests move it with `set_clock`)."""
-    return int(_clock())
+    return int(_made.clock())
 
 
 def set_clock(clock: Callable[[], float]) -> None:
-    global _clock
-    _clock = clock
+    _made.clock = clock
 
 
 def reset(*, registry: Registry | None = None, store: DynamoStore | None = None) -> None:
     """Forget everything made so far (tests), optionally injecting a registry or a store."""
-    global _settings, _registry, _caller, _store, _clock
-    _settings, _registry, _caller, _store, _clock = None, registry, None, store, time.time
+    fresh = _Made(registry=registry, store=store)
+    for name in ("settings", "registry", "caller", "store", "clock"):
+        setattr(_made, name, getattr(fresh, name))

@@ -32,11 +32,21 @@ MAX_ATTEMPTS = 3  # botocore "standard" retry mode: the first call and two retri
 
 CredentialKind = Literal["token", "session"]
 
-_UNAVAILABLE_CODES = frozenset({
-    "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
-    "InternalServerError", "ServiceUnavailable", "ResourceNotFoundException", "UnrecognizedClientException",
-    "InvalidSignatureException", "AccessDeniedException", "ExpiredTokenException", "TransactionConflictException",
-})
+_UNAVAILABLE_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+        "ResourceNotFoundException",
+        "UnrecognizedClientException",
+        "InvalidSignatureException",
+        "AccessDeniedException",
+        "ExpiredTokenException",
+        "TransactionConflictException",
+    }
+)
 
 
 class StorageError(ApiError):
@@ -153,7 +163,10 @@ class DynamoStore:
             yield
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code", "")
-            if code in _UNAVAILABLE_CODES or exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) >= 500:
+            if (
+                code in _UNAVAILABLE_CODES
+                or exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) >= 500
+            ):
                 logger.warning("storage %s failed: %s", action, code)
                 raise StorageUnavailable("storage is unavailable; try again later") from exc
             raise
@@ -182,11 +195,13 @@ class DynamoStore:
                         {"AttributeName": "owner", "AttributeType": "S"},
                     ],
                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-                    GlobalSecondaryIndexes=[{
-                        "IndexName": OWNER_INDEX,
-                        "KeySchema": [{"AttributeName": "owner", "KeyType": "HASH"}],
-                        "Projection": {"ProjectionType": "KEYS_ONLY"},
-                    }],
+                    GlobalSecondaryIndexes=[
+                        {
+                            "IndexName": OWNER_INDEX,
+                            "KeySchema": [{"AttributeName": "owner", "KeyType": "HASH"}],
+                            "Projection": {"ProjectionType": "KEYS_ONLY"},
+                        }
+                    ],
                 )
             except self.client.exceptions.ResourceInUseException:
                 return False
@@ -206,7 +221,9 @@ class DynamoStore:
             )
         except ClientError as exc:
             # dynalite has no UpdateTimeToLive; reads check expires_at themselves anyway.
-            logger.warning("TTL not enabled on %s: %s", self.table_name, exc.response.get("Error", {}).get("Code"))
+            logger.warning(
+                "TTL not enabled on %s: %s", self.table_name, exc.response.get("Error", {}).get("Code")
+            )
 
     # -- users -------------------------------------------------------------------------------
 
@@ -387,9 +404,13 @@ class DynamoStore:
                 answer = self.client.update_item(
                     TableName=self.table_name,
                     Key=key,
-                    UpdateExpression=f"ADD failures :one SET {TTL_ATTRIBUTE} = if_not_exists({TTL_ATTRIBUTE}, :end)",
+                    UpdateExpression="ADD failures :one SET expires_at = if_not_exists(expires_at, :e)",
                     ConditionExpression=f"attribute_not_exists(pk) OR {TTL_ATTRIBUTE} > :now",
-                    ExpressionAttributeValues={":one": _n(1), ":end": _n(now + window_seconds), ":now": _n(now)},
+                    ExpressionAttributeValues={
+                        ":one": _n(1),
+                        ":e": _n(now + window_seconds),
+                        ":now": _n(now),
+                    },
                     ReturnValues="ALL_NEW",
                 )
             except Exception as exc:

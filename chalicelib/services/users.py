@@ -22,8 +22,13 @@ class Service:
         settings = runtime.settings()
         issued = accounts.login(runtime.store(), settings, username, password, runtime.now())
         ctx.set_cookie(
-            settings.session_name, issued.session,
-            max_age=settings.session_ttl_seconds, path="/", secure=True, httponly=True, samesite="Lax",
+            settings.session_name,
+            issued.session,
+            max_age=settings.session_ttl_seconds,
+            path="/",
+            secure=True,
+            httponly=True,
+            samesite="Lax",
         )
         return {
             "token": issued.token,
@@ -39,8 +44,9 @@ class Service:
         accounts.revoke(runtime.store(), ctx.credential)
         if ctx.credential.kind == "session":
             settings = runtime.settings()
-            ctx.set_cookie(settings.session_name, "", max_age=0, path="/", secure=True, httponly=True,
-                           samesite="Lax")
+            ctx.set_cookie(
+                settings.session_name, "", max_age=0, path="/", secure=True, httponly=True, samesite="Lax"
+            )
         return {"logged_out": True}
 
     def me(self, data: Any, ctx: Context) -> dict[str, Any]:
@@ -52,7 +58,12 @@ class Service:
         if not isinstance(data, dict) or not isinstance(data.get("old_password"), str):
             raise BadRequest('data must be {"old_password": "...", "new_password": "..."}')
         ended = accounts.change_password(
-            runtime.store(), runtime.settings(), ctx.user.username, data["old_password"],
-            data.get("new_password"), ctx.credential, runtime.now(),
+            runtime.store(),
+            settings=runtime.settings(),
+            username=ctx.user.username,
+            old=data["old_password"],
+            new=data.get("new_password"),
+            current=ctx.credential,
+            now=runtime.now(),
         )
         return {"changed": True, "ended_credentials": ended}
