@@ -1,0 +1,102 @@
+"""`make run`: an embedded DynamoDB-compatible server, the table, an administrator, then `chalice local`.
+
+Environment: PORT (8000), STAGE_NAME (dev), ADMIN_USER (admin), ADMIN_PASSWORD (random, printed
+once), LOCAL_STORE (`moto`, in memory, the default; or `dynalite`, kept in LOCAL_DATA, default
+`.local-data`). Ctrl-C or SIGTERM stops everything. Variables set in the shell win over the
+stage's values in .chalice/config.json.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import sys
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from chalicelib.localstore import PROJECT_ROOT, LocalServer, start_dynalite, start_moto, use_local_aws_environment
+
+
+def _start_store() -> LocalServer:
+    kind = os.environ.get("LOCAL_STORE", "moto")
+    if kind == "moto":
+        return start_moto()
+    if kind == "dynalite":
+        return start_dynalite(Path(os.environ.get("LOCAL_DATA", PROJECT_ROOT / ".local-data")))
+    raise SystemExit(f"LOCAL_STORE must be 'moto' or 'dynalite', not {kind!r}")
+
+
+def _stage_environment(stage: str) -> Any:
+    """Chalice's config for the stage; its environment variables fill in what the shell did not set."""
+    from chalice.cli.factory import CLIFactory
+
+    config = CLIFactory(str(PROJECT_ROOT)).create_config_obj(chalice_stage_name=stage)
+    for name, value in config.environment_variables.items():
+        os.environ.setdefault(name, value)
+    return config
+
+
+def _ensure_administrator() -> None:
+    from chalicelib import accounts, runtime
+    from chalicelib.storage import UserExists
+
+    store = runtime.store()
+    store.create_table()
+    username = os.environ.get("ADMIN_USER", "admin")
+    password = os.environ.get("ADMIN_PASSWORD") or secrets.token_urlsafe(12)
+    try:
+        accounts.create_user(store, username, ["administrator"], password, runtime.now())
+    except UserExists:
+        print(f"Administrator {username!r} already exists (kept from an earlier run).")
+        return
+    shown = "from ADMIN_PASSWORD" if os.environ.get("ADMIN_PASSWORD") else password
+    print(f"Administrator: {username} / {shown}")
+
+
+def _serve(config: Any, port: int) -> None:
+    from chalice.local import ChaliceRequestHandler, CustomLocalChalice, LocalChalice, LocalDevServer
+
+    class NoDelayHandler(ChaliceRequestHandler):
+        """Keep-alive without the ~40 ms stall of Nagle's algorithm against delayed ACKs."""
+
+        def setup(self) -> None:
+            super().setup()
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    from app import app
+
+    CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
+    app.__class__ = CustomLocalChalice
+    server = LocalDevServer(app, config, "127.0.0.1", port, handler_cls=NoDelayHandler)
+    key = os.environ.get("API_KEY", "").split(",")[0]
+    print(f"Serving eqsash-api on http://127.0.0.1:{port}/api (key {key})", flush=True)
+    server.server.serve_forever()
+
+
+def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def main() -> int:
+    sys.path.insert(0, str(PROJECT_ROOT))
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    port = int(os.environ.get("PORT", "8000"))
+    config = _stage_environment(os.environ.get("STAGE_NAME", "dev"))
+    store = _start_store()
+    try:
+        use_local_aws_environment(store.endpoint)
+        print(f"DynamoDB-compatible server ({os.environ.get('LOCAL_STORE', 'moto')}) at {store.endpoint}")
+        _ensure_administrator()
+        _serve(config, port)
+    except KeyboardInterrupt:
+        print("\nStopped.")
+    finally:
+        store.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
