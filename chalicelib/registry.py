@@ -83,10 +83,20 @@ class Registry:
             logger.error("service module is broken: %s", error.message)
             return error
 
+    @staticmethod
+    def _import(qualified: str) -> object:
+        try:
+            return importlib.import_module(qualified)
+        except ModuleNotFoundError as exc:
+            if exc.name != qualified:
+                raise
+            importlib.invalidate_caches()  # a file dropped in after the directory was first listed
+            return importlib.import_module(qualified)
+
     def _instantiate(self, name: str) -> object:
         qualified = f"{self._package}.{name}"
         try:
-            python_module = importlib.import_module(qualified)
+            python_module = self._import(qualified)
         except (Exception, SystemExit) as exc:
             sys.modules.pop(qualified, None)
             logger.exception("service module '%s' failed to import", name)
