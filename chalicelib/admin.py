@@ -1,0 +1,125 @@
+"""`python -m chalicelib.admin`: manage the table and its users, against AWS or a local endpoint.
+
+The table comes from TABLE_NAME (or --table); a local endpoint from AWS_ENDPOINT_URL_DYNAMODB.
+Passwords are read from standard input only, never from the command line. Exit codes: 0 done,
+1 refused (no such user, user exists, invalid input), 2 usage, 3 storage unavailable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+
+from chalicelib import accounts
+from chalicelib.errors import ApiError, Unavailable
+from chalicelib.storage import DynamoStore
+
+EXIT_REFUSED, EXIT_USAGE, EXIT_UNAVAILABLE = 1, 2, 3
+
+
+def _read_password() -> str:
+    """One line of standard input, without its line ending."""
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _create_table(store: DynamoStore, args: argparse.Namespace) -> str:
+    created = store.create_table()
+    return f"table {store.table_name} {'created' if created else 'already exists'}"
+
+
+def _create_user(store: DynamoStore, args: argparse.Namespace) -> str:
+    user = accounts.create_user(store, args.name, args.role, _read_password(), int(time.time()))
+    return f"user {user.username} created with roles: {', '.join(user.roles) or '(none)'}"
+
+
+def _set_roles(store: DynamoStore, args: argparse.Namespace) -> str:
+    updated = accounts.set_roles(store, args.name, args.role)
+    return f"user {args.name} now has roles: {', '.join(args.role) or '(none)'} ({updated} live credentials updated)"
+
+
+def _set_password(store: DynamoStore, args: argparse.Namespace) -> str:
+    ended = accounts.set_password(store, args.name, _read_password())
+    return f"password of {args.name} set ({ended} tokens and sessions ended)"
+
+
+def _disable(store: DynamoStore, args: argparse.Namespace) -> str:
+    ended = accounts.set_disabled(store, args.name, True)
+    return f"user {args.name} disabled ({ended} tokens and sessions ended)"
+
+
+def _enable(store: DynamoStore, args: argparse.Namespace) -> str:
+    accounts.set_disabled(store, args.name, False)
+    return f"user {args.name} enabled"
+
+
+def _revoke(store: DynamoStore, args: argparse.Namespace) -> str:
+    if store.get_user(args.name) is None:
+        from chalicelib.storage import NoSuchUser
+
+        raise NoSuchUser(args.name)
+    return f"{accounts.revoke_all(store, args.name)} tokens and sessions of {args.name} ended"
+
+
+def _list_users(store: DynamoStore, args: argparse.Namespace) -> str:
+    rows = [f"{'username':<24} {'status':<9} roles"]
+    for user in store.list_users():
+        rows.append(f"{user.username:<24} {'disabled' if user.disabled else 'active':<9} {', '.join(user.roles)}")
+    return "\n".join(rows)
+
+
+Command = Callable[[DynamoStore, argparse.Namespace], str]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m chalicelib.admin", description=__doc__.splitlines()[0])
+    parser.add_argument("--table", default=os.environ.get("TABLE_NAME"), help="default: $TABLE_NAME")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, handler: Command, help_text: str, *, roles: bool = False, stdin: bool = False) -> None:
+        command = commands.add_parser(name, help=help_text)
+        if name not in ("create-table", "list-users"):
+            command.add_argument("name", metavar="NAME")
+        if roles:
+            command.add_argument("--role", action="append", default=[], metavar="R", help="repeat for more roles")
+        if stdin:
+            command.add_argument("--password-stdin", action="store_true", required=True,
+                                 help="read the password from standard input (required)")
+        command.set_defaults(handler=handler)
+
+    add("create-table", _create_table, "create the table, its owner index and TTL")
+    add("create-user", _create_user, "create a user; the password comes from stdin", roles=True, stdin=True)
+    add("set-roles", _set_roles, "replace a user's roles, live credentials included", roles=True)
+    add("set-password", _set_password, "set a user's password from stdin; ends its credentials", stdin=True)
+    add("disable-user", _disable, "disable a user and end its tokens and sessions")
+    add("enable-user", _enable, "enable a disabled user")
+    add("revoke-user", _revoke, "end all tokens and sessions of a user")
+    add("list-users", _list_users, "list users, their status and roles (no secrets)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, store: DynamoStore | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if store is None:
+        if not args.table:
+            parser.error("no table: set TABLE_NAME or pass --table")
+        store = DynamoStore(args.table)
+    try:
+        print(args.handler(store, args))
+    except Unavailable as error:
+        print(f"error: storage unavailable ({error.message})", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    except ApiError as error:
+        print(f"error: {error.message}", file=sys.stderr)
+        return EXIT_REFUSED
+    except Exception as error:  # botocore's own: no region, no credentials, a bad endpoint URL
+        print(f"error: {type(error).__name__}: {error}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

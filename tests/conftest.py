@@ -1,0 +1,176 @@
+"""Fixtures shared by every suite: a clean runtime, an in-process moto store, the Chalice test client."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
+
+from chalicelib import runtime  # noqa: E402
+from chalicelib.localstore import LOCAL_AWS_ENVIRONMENT, LocalServer, dynalite_available, start_dynalite  # noqa: E402
+
+KEY = "12345"
+TABLE = "eqsash-dev"  # the dev stage's table in .chalice/config.json
+DEV_ENVIRONMENT = {"API_KEY": KEY, "STAGE": "dev", "TABLE_NAME": TABLE}
+
+
+@pytest.fixture(autouse=True)
+def clean_runtime(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test starts with the dev stage's settings, placeholder AWS credentials and nothing cached."""
+    for name, value in {**LOCAL_AWS_ENVIRONMENT, **DEV_ENVIRONMENT}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL_DYNAMODB", raising=False)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    runtime.reset()
+    yield
+    runtime.reset()
+
+
+@pytest.fixture
+def moto_store() -> Iterator[Any]:
+    """A DynamoStore on moto's in-process mock, with the table created; the runtime uses it."""
+    from moto import mock_aws
+
+    from chalicelib.storage import DynamoStore
+
+    with mock_aws():
+        store = DynamoStore(TABLE)
+        store.create_table()
+        runtime.reset(store=store)
+        yield store
+
+
+@pytest.fixture
+def app() -> Any:
+    from app import app as chalice_app
+
+    return chalice_app
+
+
+@pytest.fixture
+def client(app: Any) -> Any:
+    from chalice.test import Client
+
+    with Client(app, stage_name="dev", project_dir=str(PROJECT_ROOT)) as test_client:
+        yield test_client
+
+
+class Api:
+    """Calls /api through chalice's test client and decodes the answer."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def get(self, headers: dict[str, str] | None = None, **params: Any) -> Any:
+        query = urlencode(_flat(params), doseq=True)
+        return self.client.http.get(f"/api?{query}", headers=headers or {})
+
+    def post_form(self, headers: dict[str, str] | None = None, query: str = "", **params: Any) -> Any:
+        body = urlencode(_flat(params), doseq=True).encode()
+        return self.client.http.post(
+            f"/api{query}",
+            headers={"Content-Type": "application/x-www-form-urlencoded", **(headers or {})},
+            body=body,
+        )
+
+    def post_json(self, payload: Any, headers: dict[str, str] | None = None) -> Any:
+        return self.client.http.post(
+            "/api", headers={"Content-Type": "application/json", **(headers or {})}, body=json.dumps(payload).encode()
+        )
+
+    def call(self, module: str, method: str, data: Any = None, **extra: Any) -> Any:
+        payload = {"key": KEY, "module": module, "method": method, **extra}
+        if data is not None:
+            payload["data"] = data
+        return self.post_json(payload)
+
+    def login(self, username: str, password: str) -> dict[str, Any]:
+        response = self.call("users", "login", {"username": username, "password": password})
+        assert response.status_code == 200, response.body
+        return json.loads(response.body)
+
+
+def _flat(params: dict[str, Any]) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    for name, value in params.items():
+        if isinstance(value, list):
+            pairs.extend((name, str(item)) for item in value)
+        else:
+            pairs.append((name, str(value)))
+    return pairs
+
+
+@pytest.fixture
+def api(client: Any) -> Api:
+    return Api(client)
+
+
+def error_of(response: Any) -> tuple[int, str]:
+    """(status, code) of an error answer, checking it has exactly the contract's shape."""
+    body = json.loads(response.body)
+    assert set(body) == {"error"}, body
+    assert set(body["error"]) == {"code", "message"}, body
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    return response.status_code, body["error"]["code"]
+
+
+def proxy_event(
+    method: str = "GET",
+    query: dict[str, list[str]] | None = None,
+    headers: dict[str, str] | None = None,
+    body: bytes | str | None = None,
+    base64_body: bool = False,
+    path: str = "/api",
+) -> dict[str, Any]:
+    """An API Gateway (REST, proxy) event as Lambda receives it."""
+    if isinstance(body, bytes):
+        body = base64.b64encode(body).decode() if base64_body else body.decode()
+    return {
+        "resource": path,
+        "path": path,
+        "httpMethod": method,
+        "headers": headers or {},
+        "multiValueHeaders": {name: [value] for name, value in (headers or {}).items()},
+        "queryStringParameters": {k: v[-1] for k, v in query.items()} if query else None,
+        "multiValueQueryStringParameters": query,
+        "pathParameters": None,
+        "stageVariables": None,
+        "requestContext": {
+            "resourcePath": path,
+            "httpMethod": method,
+            "path": f"/api{path}",
+            "requestId": "test-request-id",
+            "stage": "api",
+            "identity": {"sourceIp": "127.0.0.1"},
+        },
+        "body": body,
+        "isBase64Encoded": base64_body,
+    }
+
+
+# dynalite, started once for the whole run on a free 127.0.0.1 port and stopped after it.
+
+@pytest.fixture(scope="session")
+def dynalite() -> Iterator[LocalServer]:
+    if not dynalite_available():
+        if os.environ.get("CI"):
+            pytest.fail("dynalite is not installed: `make test` installs it with npm")
+        pytest.skip("dynalite is not installed: run `make test` (it runs `npm ci --prefix tests/integration`)")
+    server = start_dynalite()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+from tests.store_backends import any_store  # noqa: E402, F401  (the contract suites' fixture)

@@ -1,0 +1,95 @@
+"""`python -m chalicelib.admin`: users managed from the command line, no secrets printed."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+import pytest
+
+from chalicelib import admin
+from tests.conftest import PROJECT_ROOT
+
+
+def run(store, monkeypatch, capsys, *argv, stdin=""):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    code = admin.main(list(argv), store=store)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_create_user_then_list_users_prints_no_secret(moto_store, monkeypatch, capsys):
+    code, out, _ = run(moto_store, monkeypatch, capsys, "create-user", "ann", "--role", "editor",
+                       "--password-stdin", stdin="a long password\n")
+    assert code == 0 and "ann" in out
+    code, out, _ = run(moto_store, monkeypatch, capsys, "list-users")
+    assert code == 0 and "ann" in out and "editor" in out
+    assert "argon2" not in out and "a long password" not in out
+
+
+def test_creating_an_existing_user_exits_1(moto_store, monkeypatch, capsys):
+    run(moto_store, monkeypatch, capsys, "create-user", "ann", "--password-stdin", stdin="a long password\n")
+    code, _, err = run(moto_store, monkeypatch, capsys, "create-user", "ann", "--password-stdin",
+                       stdin="another password\n")
+    assert code == 1 and "already exists" in err
+
+
+def test_a_short_password_is_refused(moto_store, monkeypatch, capsys):
+    code, _, err = run(moto_store, monkeypatch, capsys, "create-user", "ann", "--password-stdin", stdin="short\n")
+    assert code == 1 and "8 to 1024" in err
+
+
+def test_set_roles_disable_enable_revoke(moto_store, monkeypatch, capsys):
+    run(moto_store, monkeypatch, capsys, "create-user", "ann", "--password-stdin", stdin="a long password\n")
+    assert run(moto_store, monkeypatch, capsys, "set-roles", "ann", "--role", "a", "--role", "b")[0] == 0
+    assert moto_store.get_user("ann").roles == ("a", "b")
+    assert run(moto_store, monkeypatch, capsys, "disable-user", "ann")[0] == 0
+    assert moto_store.get_user("ann").disabled
+    assert run(moto_store, monkeypatch, capsys, "enable-user", "ann")[0] == 0
+    assert not moto_store.get_user("ann").disabled
+    assert run(moto_store, monkeypatch, capsys, "revoke-user", "ann")[0] == 0
+
+
+def test_commands_on_an_unknown_user_exit_1(moto_store, monkeypatch, capsys):
+    for command in ("set-roles", "disable-user", "enable-user", "revoke-user"):
+        code, _, err = run(moto_store, monkeypatch, capsys, command, "ghost")
+        assert code == 1 and "ghost" in err, command
+
+
+def test_set_password_reads_stdin(moto_store, monkeypatch, capsys):
+    run(moto_store, monkeypatch, capsys, "create-user", "ann", "--password-stdin", stdin="a long password\n")
+    code, out, _ = run(moto_store, monkeypatch, capsys, "set-password", "ann", "--password-stdin",
+                       stdin="a newer password\n")
+    assert code == 0 and "a newer password" not in out
+
+
+def test_create_user_requires_password_stdin():
+    with pytest.raises(SystemExit) as caught:
+        admin.main(["create-user", "ann"])
+    assert caught.value.code == 2
+
+
+def test_the_cli_against_a_local_endpoint_in_a_subprocess(dynalite, tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "AWS_ENDPOINT_URL_DYNAMODB": dynalite.endpoint, "TABLE_NAME": "cli-test",
+           "AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x", "AWS_DEFAULT_REGION": "us-east-1"}
+
+    def cli(*argv, stdin=""):
+        return subprocess.run([sys.executable, "-m", "chalicelib.admin", *argv], input=stdin, text=True,
+                              capture_output=True, cwd=PROJECT_ROOT, env=env, timeout=60)
+
+    assert cli("create-table").returncode == 0
+    created = cli("create-user", "boss", "--role", "administrator", "--password-stdin", stdin="boss password\n")
+    assert created.returncode == 0, created.stderr
+    listed = cli("list-users")
+    assert "boss" in listed.stdout and "administrator" in listed.stdout
+
+
+def test_the_cli_reports_an_unreachable_endpoint_with_exit_3(monkeypatch, capsys):
+    from chalicelib.localstore import free_port
+    from chalicelib.storage import DynamoStore, make_client
+
+    endpoint = f"http://127.0.0.1:{free_port()}"
+    store = DynamoStore("t", lambda: make_client(endpoint))
+    code, _, err = run(store, monkeypatch, capsys, "list-users")
+    assert code == 3 and "unavailable" in err

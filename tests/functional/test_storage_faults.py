@@ -1,0 +1,78 @@
+"""Storage that fails answers 503 `unavailable` after bounded retries, and never grants access."""
+
+from __future__ import annotations
+
+import pytest
+from botocore.stub import Stubber
+
+from chalicelib import accounts, runtime
+from chalicelib.localstore import free_port
+from chalicelib.storage import MAX_ATTEMPTS, DynamoStore, make_client
+from tests.conftest import error_of
+
+PASSWORD = "fault tolerant pw"
+
+
+@pytest.fixture
+def refused_store():
+    """A store whose endpoint refuses every connection (nothing listens on the port)."""
+    endpoint = f"http://127.0.0.1:{free_port()}"
+    store = DynamoStore("eqsash-dev", lambda: make_client(endpoint))
+    runtime.reset(store=store)
+    return store
+
+
+def count_attempts(store):
+    attempts = []
+    store.client.meta.events.register("before-send.dynamodb.*", lambda **kw: attempts.append(1))
+    return attempts
+
+
+def test_refused_connections_are_503_after_bounded_attempts(api, refused_store):
+    attempts = count_attempts(refused_store)
+    assert error_of(api.call("users", "me", token="A" * 43)) == (503, "unavailable")
+    assert len(attempts) == MAX_ATTEMPTS
+
+
+def test_login_while_storage_refuses_is_503_and_hands_out_nothing(api, refused_store):
+    response = api.call("users", "login", {"username": "ann", "password": PASSWORD})
+    assert error_of(response) == (503, "unavailable")
+    assert b"token" not in response.body
+
+
+@pytest.mark.parametrize(
+    "code", ["ProvisionedThroughputExceededException", "ThrottlingException", "InternalServerError"]
+)
+def test_throttling_and_server_errors_are_503_never_a_grant(api, moto_store, code):
+    with Stubber(moto_store.client) as stub:
+        stub.add_client_error("get_item", service_error_code=code, http_status_code=400)
+        response = api.call("demo", "get_user_id", token="A" * 43)
+    assert error_of(response) == (503, "unavailable")
+
+
+def test_a_login_whose_token_write_fails_hands_out_no_token(api, moto_store):
+    accounts.create_user(moto_store, "ann", ["editor"], PASSWORD, runtime.now())
+    with Stubber(moto_store.client) as stub:
+        stub.add_response("get_item", {})  # no failure counter
+        stub.add_response("get_item", {"Item": {
+            "pk": {"S": "user#ann"}, "username": {"S": "ann"},
+            "password_hash": {"S": moto_store_hash(moto_store)}, "roles": {"L": [{"S": "editor"}]},
+        }})
+        stub.add_client_error("put_item", service_error_code="ProvisionedThroughputExceededException")
+        response = api.call("users", "login", {"username": "ann", "password": PASSWORD})
+    assert error_of(response) == (503, "unavailable")
+    assert moto_store.credentials_of("ann") == []
+
+
+def moto_store_hash(store):
+    # read outside the stub: the real hash that create_user stored
+    return store.client.get_item(TableName=store.table_name, Key={"pk": {"S": "user#ann"}})["Item"][
+        "password_hash"
+    ]["S"]
+
+
+def test_an_unknown_client_error_stays_a_500_not_a_grant(api, moto_store):
+    with Stubber(moto_store.client) as stub:
+        stub.add_client_error("get_item", service_error_code="ValidationException", http_status_code=400)
+        response = api.call("demo", "get_user_id", token="A" * 43)
+    assert error_of(response) == (500, "internal")

@@ -1,0 +1,29 @@
+"""Login, a role-limited call, logout, refused after: through the Chalice app, on moto and on dynalite."""
+
+from __future__ import annotations
+
+import json
+
+from chalicelib import accounts, runtime
+from tests.conftest import error_of
+
+PASSWORD = "integration password"
+
+
+def test_login_call_logout_flow(api, any_store):
+    accounts.create_user(any_store, "root", ["administrator"], PASSWORD, runtime.now())
+    login = api.login("root", PASSWORD)
+    assert api.call("demo", "get_user_id", token=login["token"]).body == b'{"id":7,"roles":{"0":"administrator"}}'
+    assert json.loads(api.call("users", "me", EQSASH_SESSION=login["session"]).body)["username"] == "root"
+    assert api.call("users", "logout", token=login["token"]).status_code == 200
+    assert error_of(api.call("demo", "get_user_id", token=login["token"])) == (401, "unauthenticated")
+
+
+def test_role_change_and_disable_apply_to_live_credentials(api, any_store):
+    accounts.create_user(any_store, "ann", ["editor"], PASSWORD, runtime.now())
+    token = api.login("ann", PASSWORD)["token"]
+    assert error_of(api.call("demo", "get_user_id", token=token)) == (403, "forbidden")
+    accounts.set_roles(any_store, "ann", ["administrator"])
+    assert api.call("demo", "get_user_id", token=token).status_code == 200
+    accounts.set_disabled(any_store, "ann", True)
+    assert error_of(api.call("demo", "get_user_id", token=token)) == (401, "unauthenticated")

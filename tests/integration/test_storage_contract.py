@@ -1,0 +1,110 @@
+"""One storage contract, run on moto and on dynalite (a DynamoDB-compatible server that is not moto)."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.storage import CredentialRecord, NoSuchUser, UserExists, UserRecord
+
+NOW = 1_800_000_000
+
+
+def _token(digest: str = "d1", owner: str = "ann", roles: tuple[str, ...] = ("editor",)) -> CredentialRecord:
+    return CredentialRecord("token", digest, owner, roles, expires_at=NOW + 3600, created_at=NOW)
+
+
+def _session(digest: str = "s1", owner: str = "ann") -> CredentialRecord:
+    return CredentialRecord("session", digest, owner, ("editor",), expires_at=NOW + 100, created_at=NOW,
+                            max_expires_at=NOW + 1000, touched_at=NOW)
+
+
+def test_a_created_user_reads_back(any_store):
+    any_store.create_user(UserRecord("ann", "hash", ("editor", "viewer"), created_at=NOW))
+    assert any_store.get_user("ann") == UserRecord("ann", "hash", ("editor", "viewer"), False, NOW)
+
+
+def test_creating_a_user_never_overwrites_one(any_store):
+    any_store.create_user(UserRecord("ann", "first"))
+    with pytest.raises(UserExists):
+        any_store.create_user(UserRecord("ann", "second"))
+    assert any_store.get_user("ann").password_hash == "first"
+
+
+def test_an_unknown_user_reads_as_none(any_store):
+    assert any_store.get_user("nobody") is None
+
+
+def test_updating_an_unknown_user_is_no_such_user(any_store):
+    with pytest.raises(NoSuchUser):
+        any_store.set_user_roles("nobody", ("x",))
+
+
+def test_roles_disabled_and_password_update(any_store):
+    any_store.create_user(UserRecord("ann", "h1", ("editor",)))
+    any_store.set_user_roles("ann", ())
+    any_store.set_user_disabled("ann", True)
+    any_store.set_password_hash("ann", "h2")
+    assert any_store.get_user("ann") == UserRecord("ann", "h2", (), True, 0)
+
+
+def test_list_users_is_sorted_and_holds_only_users(any_store):
+    for name in ("zed", "ann"):
+        any_store.create_user(UserRecord(name, "h"))
+    any_store.put_credential(_token())
+    assert [user.username for user in any_store.list_users()] == ["ann", "zed"]
+
+
+def test_a_credential_reads_back_by_kind_and_digest(any_store):
+    any_store.put_credential(_token())
+    any_store.put_credential(_session())
+    assert any_store.get_credential("token", "d1") == _token()
+    assert any_store.get_credential("session", "s1") == _session()
+    assert any_store.get_credential("session", "d1") is None
+
+
+def test_credentials_of_a_user_come_through_the_owner_index(any_store):
+    any_store.put_credential(_token("d1"))
+    any_store.put_credential(_session("s1"))
+    any_store.put_credential(_token("d2", owner="bob"))
+    assert sorted(any_store.credentials_of("ann")) == [("session", "s1"), ("token", "d1")]
+
+
+def test_a_deleted_credential_does_not_come_back_with_new_roles(any_store):
+    any_store.put_credential(_token())
+    any_store.delete_credential("token", "d1")
+    assert any_store.set_credential_roles("token", "d1", ("administrator",)) is False
+    assert any_store.get_credential("token", "d1") is None
+
+
+def test_new_roles_reach_a_live_credential(any_store):
+    any_store.put_credential(_token())
+    assert any_store.set_credential_roles("token", "d1", ("administrator",)) is True
+    assert any_store.get_credential("token", "d1").roles == ("administrator",)
+
+
+def test_a_session_slides_but_a_revoked_one_is_not_revived(any_store):
+    any_store.put_credential(_session())
+    assert any_store.slide_session("s1", NOW + 200, NOW + 50) is True
+    assert any_store.get_credential("session", "s1").expires_at == NOW + 200
+    any_store.delete_credential("session", "s1")
+    assert any_store.slide_session("s1", NOW + 300, NOW + 60) is False
+    assert any_store.get_credential("session", "s1") is None
+
+
+def test_an_expired_session_does_not_slide(any_store):
+    any_store.put_credential(_session())
+    assert any_store.slide_session("s1", NOW + 500, NOW + 101) is False
+
+
+def test_login_failures_count_within_a_window_and_reset_after_it(any_store):
+    assert any_store.failure_count("ann", NOW) == 0
+    assert [any_store.record_failure("ann", NOW + i, 900) for i in range(3)] == [1, 2, 3]
+    assert any_store.failure_count("ann", NOW + 10) == 3
+    assert any_store.failure_count("ann", NOW + 900) == 0
+    assert any_store.record_failure("ann", NOW + 901, 900) == 1
+    any_store.clear_failures("ann")
+    assert any_store.failure_count("ann", NOW + 902) == 0
+
+
+def test_creating_the_table_twice_is_harmless(any_store):
+    assert any_store.create_table() is False

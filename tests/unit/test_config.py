@@ -1,0 +1,54 @@
+"""Settings from the environment: loud on what is missing or malformed."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.config import ConfigError, load_settings
+
+BASE = {"API_KEY": "k1", "TABLE_NAME": "t"}
+
+
+def test_defaults_fill_in_what_is_optional():
+    settings = load_settings(BASE)
+    assert settings.api_keys == ("k1",) and settings.session_name == "EQSASH_SESSION"
+    assert settings.session_max_seconds == 30 * 86400 and settings.login_max_failures == 5
+
+
+def test_a_comma_separated_key_list_allows_rotation():
+    assert load_settings({**BASE, "API_KEY": " old , new "}).api_keys == ("old", "new")
+
+
+@pytest.mark.parametrize("missing", ["API_KEY", "TABLE_NAME"])
+def test_a_missing_required_setting_is_a_clear_error(missing):
+    environ = {k: v for k, v in BASE.items() if k != missing}
+    with pytest.raises(ConfigError, match=missing):
+        load_settings(environ)
+
+
+def test_the_sample_key_is_refused_outside_a_local_stage():
+    with pytest.raises(ConfigError, match="sample key"):
+        load_settings({**BASE, "API_KEY": "12345", "STAGE": "prod"})
+    assert load_settings({**BASE, "API_KEY": "12345", "STAGE": "dev"}).is_local
+
+
+def test_the_sample_key_is_refused_when_no_stage_is_named():
+    with pytest.raises(ConfigError):
+        load_settings({**BASE, "API_KEY": "12345"})
+
+
+@pytest.mark.parametrize("value", ["ten", "0", "-5", "1.5"])
+def test_a_malformed_number_is_a_clear_error(value):
+    with pytest.raises(ConfigError, match="TOKEN_TTL_SECONDS"):
+        load_settings({**BASE, "TOKEN_TTL_SECONDS": value})
+
+
+def test_an_empty_key_entry_is_refused():
+    with pytest.raises(ConfigError, match="empty"):
+        load_settings({**BASE, "API_KEY": "a,,b"})
+
+
+def test_config_errors_never_echo_the_key():
+    with pytest.raises(ConfigError) as caught:
+        load_settings({**BASE, "API_KEY": "12345", "STAGE": "prod"})
+    assert "12345" not in caught.value.message

@@ -1,0 +1,74 @@
+"""Service tables validated into MethodSpecs, with errors that name module, method and key."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.declarations import DeclarationError, MethodSpec, method_specs
+
+
+def service(table, **methods):
+    namespace = {"api": table, **methods}
+    return type("Service", (), namespace)()
+
+
+def impl(self, data, ctx):
+    return data
+
+
+def test_the_plain_form_reads_every_key():
+    specs = method_specs("m", service(
+        {"x": {"type": "external", "access": ["admin"], "format": "json_object", "method": "x_impl"}}, x_impl=impl
+    ))
+    assert specs["x"] == MethodSpec("m", "x", "external", ("admin",), "json_object", "x_impl")
+
+
+def test_absent_keys_take_the_defaults():
+    assert method_specs("m", service({"x": {}}, x=impl))["x"] == MethodSpec("m", "x", implementation="x")
+
+
+def test_get_api_wins_over_the_api_attribute():
+    svc = service({"x": {"type": "external"}}, x=impl, y=impl, get_api=lambda self: {"y": {"type": "external"}})
+    specs = method_specs("m", svc)
+    assert specs["y"].is_external and not specs["x"].is_external
+
+
+def test_undeclared_public_methods_are_internal_and_private_ones_are_absent():
+    specs = method_specs("m", service({}, shown=impl, _hidden=impl))
+    assert specs["shown"] == MethodSpec("m", "shown", implementation="shown")
+    assert "_hidden" not in specs and "get_api" not in specs
+
+
+@pytest.mark.parametrize(
+    ("entry", "key", "words"),
+    [
+        ({"type": "sideways"}, "type", "'external' or 'internal'"),
+        ({"format": "xml"}, "format", "'json' or 'json_object'"),
+        ({"access": []}, "access", "empty"),
+        ({"access": "admin"}, "access", "list"),
+        ({"colour": "red"}, "colour", "unknown key"),
+        ({"method": "missing"}, "method", "nothing callable"),
+        ({"method": "not_callable"}, "method", "nothing callable"),
+    ],
+)
+def test_a_wrong_declaration_names_module_method_and_key(entry, key, words):
+    with pytest.raises(DeclarationError) as caught:
+        method_specs("shop", service({"buy": entry}, buy=impl, not_callable=3))
+    error = caught.value
+    assert (error.module, error.method, error.key) == ("shop", "buy", key)
+    assert "module 'shop'" in error.message and "method 'buy'" in error.message and words in error.message
+
+
+def test_an_implementation_that_cannot_take_data_and_ctx_is_refused():
+    with pytest.raises(DeclarationError, match="must accept"):
+        method_specs("m", service({"x": {}}, x=lambda self: None))
+
+
+def test_a_private_api_name_is_refused():
+    with pytest.raises(DeclarationError, match="identifier"):
+        method_specs("m", service({"_x": {}}, _x=impl))
+
+
+def test_a_table_that_is_not_a_dict_is_refused():
+    with pytest.raises(DeclarationError, match="dict"):
+        method_specs("m", service(["x"]))
