@@ -94,7 +94,7 @@ def make_client(endpoint_url: str | None = None) -> DynamoDBClient:
     from botocore.config import Config
 
     config = Config(
-        retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
+        retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
         connect_timeout=CONNECT_TIMEOUT_SECONDS,
         read_timeout=READ_TIMEOUT_SECONDS,
         tcp_keepalive=True,
@@ -254,15 +254,17 @@ class DynamoStore:
                     raise UserExists(user.username) from exc
                 raise
 
-    def _update_user(self, username: str, expression: str, values: dict[str, Any]) -> None:
+    def _update_user(self, username: str, attribute: str, value: dict[str, Any]) -> None:
+        """Set one attribute of an existing user (attribute names go through #a: `roles` is reserved)."""
         with self._translated("update-user"):
             try:
                 self.client.update_item(
                     TableName=self.table_name,
                     Key={"pk": _s(f"user#{username}")},
-                    UpdateExpression=expression,
+                    UpdateExpression="SET #a = :v",
                     ConditionExpression="attribute_exists(pk)",
-                    ExpressionAttributeValues=values,
+                    ExpressionAttributeNames={"#a": attribute},
+                    ExpressionAttributeValues={":v": value},
                 )
             except Exception as exc:
                 if self._is_condition_failure(exc):
@@ -270,13 +272,13 @@ class DynamoStore:
                 raise
 
     def set_user_roles(self, username: str, roles: tuple[str, ...]) -> None:
-        self._update_user(username, "SET roles = :r", {":r": _roles(roles)})
+        self._update_user(username, "roles", _roles(roles))
 
     def set_user_disabled(self, username: str, disabled: bool) -> None:
-        self._update_user(username, "SET disabled = :d", {":d": {"BOOL": disabled}})
+        self._update_user(username, "disabled", {"BOOL": disabled})
 
     def set_password_hash(self, username: str, password_hash: str) -> None:
-        self._update_user(username, "SET password_hash = :h", {":h": _s(password_hash)})
+        self._update_user(username, "password_hash", _s(password_hash))
 
     def list_users(self) -> list[UserRecord]:
         users: list[UserRecord] = []
@@ -374,8 +376,9 @@ class DynamoStore:
                 self.client.update_item(
                     TableName=self.table_name,
                     Key=_credential_key(kind, digest),
-                    UpdateExpression="SET roles = :r",
+                    UpdateExpression="SET #r = :r",
                     ConditionExpression="attribute_exists(pk)",
+                    ExpressionAttributeNames={"#r": "roles"},
                     ExpressionAttributeValues={":r": _roles(roles)},
                 )
             except Exception as exc:

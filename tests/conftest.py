@@ -174,3 +174,9 @@ def dynalite() -> Iterator[LocalServer]:
 
 
 from tests.store_backends import any_store  # noqa: E402, F401  (the contract suites' fixture)
+
+
+def set_cookies(response: Any) -> str:
+    """Every Set-Cookie header of an answer, joined (the test client gives a list for several)."""
+    value = response.headers.get("Set-Cookie", "")
+    return "\n".join(value) if isinstance(value, list) else value

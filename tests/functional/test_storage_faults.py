@@ -52,23 +52,17 @@ def test_throttling_and_server_errors_are_503_never_a_grant(api, moto_store, cod
 
 def test_a_login_whose_token_write_fails_hands_out_no_token(api, moto_store):
     accounts.create_user(moto_store, "ann", ["editor"], PASSWORD, runtime.now())
+    password_hash = moto_store.get_user("ann").password_hash
     with Stubber(moto_store.client) as stub:
         stub.add_response("get_item", {})  # no failure counter
         stub.add_response("get_item", {"Item": {
             "pk": {"S": "user#ann"}, "username": {"S": "ann"},
-            "password_hash": {"S": moto_store_hash(moto_store)}, "roles": {"L": [{"S": "editor"}]},
+            "password_hash": {"S": password_hash}, "roles": {"L": [{"S": "editor"}]},
         }})
         stub.add_client_error("put_item", service_error_code="ProvisionedThroughputExceededException")
         response = api.call("users", "login", {"username": "ann", "password": PASSWORD})
     assert error_of(response) == (503, "unavailable")
     assert moto_store.credentials_of("ann") == []
-
-
-def moto_store_hash(store):
-    # read outside the stub: the real hash that create_user stored
-    return store.client.get_item(TableName=store.table_name, Key={"pk": {"S": "user#ann"}})["Item"][
-        "password_hash"
-    ]["S"]
 
 
 def test_an_unknown_client_error_stays_a_500_not_a_grant(api, moto_store):
