@@ -8,6 +8,7 @@ stage's values in .chalice/config.json.
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import signal
@@ -82,6 +83,8 @@ def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
 
 def main() -> int:
     sys.path.insert(0, str(PROJECT_ROOT))
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's server: one line per storage call
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     port = int(os.environ.get("PORT", "8000"))
     config = _stage_environment(os.environ.get("STAGE_NAME", "dev"))
