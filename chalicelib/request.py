@@ -1,0 +1,340 @@
+"""Turning an HTTP request (method, query, headers, body) into the gateway's ApiRequest.
+
+Decisions beyond DESIGN section 2: a verb other than GET or POST is MethodNotAllowed; a lone
+surrogate anywhere in the fields (query, form, multipart, JSON) is BadRequest, as PHP refuses it;
+a multipart body holds at most MAX_FIELDS parts, like a form body; multipart part content and
+names are strict UTF-8 whatever their own charset says; a JSON number too large for a double
+(1e400) is refused rather than made infinite; cookie values are taken as sent (not URL-decoded).
+"""
+
+from __future__ import annotations
+
+import base64
+import codecs
+import json
+import math
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl
+
+from chalicelib import brackets
+from chalicelib.errors import BadRequest, MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType
+
+if TYPE_CHECKING:
+    from email.message import Message
+
+    from chalice.app import Request
+
+MAX_FIELDS = 1000  # form and multipart fields in one body
+
+_FORM = "application/x-www-form-urlencoded"
+_MULTIPART = "multipart/form-data"
+# Python codecs that are not character sets a client may name (byte transforms, escapes, UTF-7).
+_NOT_CHARSETS = frozenset(
+    {
+        "base64",
+        "bz2",
+        "hex",
+        "quopri",
+        "rot-13",
+        "uu",
+        "zlib",
+        "unicode-escape",
+        "raw-unicode-escape",
+        "idna",
+        "punycode",
+        "undefined",
+        "utf-7",
+    }
+)
+_BOUNDARY = re.compile(r"[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]")  # RFC 2046
+_SHOWN = 80  # characters of a client's value quoted back in a message
+
+Pair = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class ApiRequest:
+    """What the gateway needs from one HTTP request."""
+
+    http_method: str  # 'GET' or 'POST'
+    params: Mapping[str, object]  # top-level fields; a body field wins over a query field
+    headers: Mapping[str, str]  # lower-cased names
+    cookies: Mapping[str, str]
+    request_id: str
+
+
+def parse_request(
+    *,
+    http_method: str,
+    query: Mapping[str, list[str]] | None,
+    headers: Mapping[str, str],
+    body: bytes | str | None,
+    is_base64: bool,
+    max_body_bytes: int,
+    request_id: str,
+) -> ApiRequest:
+    """Read a GET (query only) or a POST (query, then body fields over them) into an ApiRequest."""
+    method = http_method.upper()
+    if method not in ("GET", "POST"):
+        raise MethodNotAllowed(f"{method[:_SHOWN]!r} is not served; use GET or POST")
+    lowered = {name.lower(): value for name, value in headers.items()}
+    params = brackets.parse_fields(_checked(_query_pairs(query)))
+    if method == "POST":
+        raw = _raw_body(body, is_base64)
+        if len(raw) > max_body_bytes:
+            raise PayloadTooLarge(f"the body has {len(raw)} bytes; the limit is {max_body_bytes}")
+        params.update(_body_fields(raw, lowered.get("content-type")))
+    return ApiRequest(method, params, lowered, parse_cookies(lowered.get("cookie", "")), request_id)
+
+
+def from_chalice(request: Request, max_body_bytes: int) -> ApiRequest:
+    """parse_request over a Chalice request, reading the raw body from the original event."""
+    event = request.to_original_event()
+    query = request.query_params
+    return parse_request(
+        http_method=request.method,
+        query=None if query is None else {name: query.getlist(name) for name in query},
+        headers=dict(request.headers.items()),
+        body=event.get("body"),
+        is_base64=bool(event.get("isBase64Encoded")),
+        max_body_bytes=max_body_bytes,
+        request_id=_request_id(request.context),
+    )
+
+
+def param_str(params: Mapping[str, object], name: str) -> str | None:
+    """A top-level parameter that must be a string when present: None when absent."""
+    value = params.get(name)
+    if value is None or isinstance(value, str):
+        return value
+    raise BadRequest(f"parameter {name!r} must be a string")
+
+
+def parse_cookies(header: str) -> dict[str, str]:
+    """Cookies from a Cookie header, leniently; the first of duplicate names wins (most specific)."""
+    cookies: dict[str, str] = {}
+    for piece in header.split(";"):
+        name, _, value = piece.strip().partition("=")
+        name = name.strip()
+        if name and name not in cookies:
+            cookies[name] = value.strip()
+    return cookies
+
+
+def _request_id(context: Mapping[str, object] | None) -> str:
+    """API Gateway's request id, or a fresh random one when the event has none."""
+    request_id = (context or {}).get("requestId")
+    if isinstance(request_id, str) and request_id:
+        return request_id
+    import uuid
+
+    return uuid.uuid4().hex
+
+
+def _query_pairs(query: Mapping[str, list[str]] | None) -> Iterator[Pair]:
+    """(name, value) pairs of a multi-valued query, in key order then value order."""
+    for name, values in (query or {}).items():
+        for value in values:
+            yield name, value
+
+
+def _checked(pairs: Iterable[Pair]) -> Iterator[Pair]:
+    """The pairs, refusing a name or value that is not valid Unicode text (a lone surrogate)."""
+    for name, value in pairs:
+        _check_text(name)
+        _check_text(value)
+        yield name, value
+
+
+def _check_text(text: str) -> None:
+    """Refuse text holding a lone surrogate: it has no UTF-8 form (PHP refuses it too)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadRequest("the request holds text that is not valid UTF-8 (a lone surrogate)") from None
+
+
+def _raw_body(body: bytes | str | None, is_base64: bool) -> bytes:
+    """The body's bytes: base64-decoded (strictly) when the event says so."""
+    if body is None:
+        return b""
+    if is_base64:
+        try:
+            return base64.b64decode(body, validate=True)
+        except ValueError:
+            raise BadRequest("the body is not valid base64") from None
+    if isinstance(body, bytes):
+        return body
+    try:
+        return body.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadRequest("the body is not valid UTF-8") from None
+
+
+def _body_fields(raw: bytes, content_type: str | None) -> dict[str, object]:
+    """The top-level fields of a POST body, by its media type; an empty body has none."""
+    if not raw:
+        return {}
+    if content_type is None or not content_type.strip():
+        raise UnsupportedMediaType("a POST body needs a Content-Type")
+    kind, options = media_type(content_type)
+    if kind == _FORM:
+        return brackets.parse_fields(_form_pairs(raw, _codec(options)))
+    if kind == _MULTIPART:
+        return brackets.parse_fields(_multipart_pairs(raw, options.get("boundary")))
+    if is_json_type(kind):
+        return _json_fields(_decode(raw, _codec(options)))
+    raise UnsupportedMediaType(f"Content-Type {kind[:_SHOWN]!r} is not read; send form, multipart or JSON")
+
+
+def media_type(content_type: str) -> tuple[str, dict[str, str]]:
+    """The lower-cased type/subtype and the parameters (lower-cased names, unquoted values)."""
+    kind, _, rest = content_type.partition(";")
+    options: dict[str, str] = {}
+    for piece in rest.split(";"):
+        name, equals, value = piece.partition("=")
+        name = name.strip().lower()
+        if equals and name and name not in options:
+            value = value.strip()
+            quoted = len(value) >= 2 and value[0] == value[-1] == '"'
+            options[name] = value[1:-1] if quoted else value
+    return kind.strip().lower(), options
+
+
+def is_json_type(kind: str) -> bool:
+    """application/json or any application/*+json."""
+    return kind == "application/json" or (kind.startswith("application/") and kind.endswith("+json"))
+
+
+def _codec(options: Mapping[str, str]) -> str:
+    """The Python codec for the charset parameter (UTF-8 when absent); unknown: 415."""
+    charset = options.get("charset", "utf-8").strip()
+    try:
+        name = codecs.lookup(charset).name
+    except (LookupError, ValueError):
+        name = ""
+    if not name or name in _NOT_CHARSETS:
+        raise UnsupportedMediaType(f"charset {charset[:_SHOWN]!r} is not supported")
+    return name
+
+
+def _decode(raw: bytes, codec: str) -> str:
+    """The body as text in its charset; undecodable bytes are a BadRequest."""
+    try:
+        text = raw.decode(codec)
+    except UnicodeDecodeError:
+        raise BadRequest(f"the body is not valid {codec}") from None
+    _check_text(text)
+    return text
+
+
+def _form_pairs(raw: bytes, codec: str) -> list[Pair]:
+    """The fields of an application/x-www-form-urlencoded body, at most MAX_FIELDS."""
+    try:
+        pairs = parse_qsl(
+            _decode(raw, codec),
+            keep_blank_values=True,
+            encoding=codec,
+            errors="strict",
+            max_num_fields=MAX_FIELDS,
+        )
+    except ValueError as exc:  # too many fields, or percent-escapes that do not decode
+        raise BadRequest(f"malformed form body: {str(exc)[:_SHOWN]}") from None
+    return list(_checked(pairs))
+
+
+def _multipart_pairs(raw: bytes, boundary: str | None) -> list[Pair]:
+    """The fields of a multipart/form-data body as text, in order; a file part is read as text."""
+    if boundary is None or not _BOUNDARY.fullmatch(boundary):
+        raise BadRequest("multipart/form-data needs a valid boundary parameter")
+    from email.errors import MessageError
+
+    try:
+        return _read_multipart(raw, boundary)
+    except (MessageError, LookupError, ValueError):  # the stdlib parser's own faults on hostile headers
+        raise BadRequest("malformed multipart body") from None
+
+
+def _read_multipart(raw: bytes, boundary: str) -> list[Pair]:
+    """Parse with the stdlib email parser (policy HTTP); any parser defect is a BadRequest."""
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    head = f'Content-Type: multipart/form-data; boundary="{boundary}"\r\n\r\n'.encode("ascii")
+    message = BytesParser(policy=HTTP).parsebytes(head + raw)
+    parts = list(message.iter_parts()) if message.is_multipart() and not message.defects else None
+    if parts is None:
+        raise BadRequest("malformed multipart body")
+    if len(parts) > MAX_FIELDS:
+        raise BadRequest(f"a multipart body may hold at most {MAX_FIELDS} fields")
+    return [_multipart_field(part) for part in parts]
+
+
+def _multipart_field(part: Message) -> Pair:
+    """One multipart part as (name, UTF-8 text); a part without a name, or not text, is refused."""
+    from email.utils import collapse_rfc2231_value
+
+    for _, value in part.raw_items():
+        _utf8(value.encode("utf-8", "surrogateescape"))  # non-ASCII header bytes come surrogate-escaped
+    name = part.get_param("name", header="content-disposition")
+    name = None if name is None else collapse_rfc2231_value(name)
+    payload = part.get_payload(decode=True)
+    if not isinstance(name, str) or not isinstance(payload, bytes) or part.defects:
+        raise BadRequest("malformed multipart part: it needs a form-data name and a text body")
+    return name, _utf8(payload)
+
+
+def _utf8(raw: bytes) -> str:
+    """Strict UTF-8 for multipart content and headers."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("a multipart part is not valid UTF-8") from None
+
+
+def _json_fields(text: str) -> dict[str, object]:
+    """The fields of a JSON body, which must be an object with finite numbers and bounded nesting."""
+    try:
+        value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+    except RecursionError:
+        raise BadRequest(f"the JSON body is nested too deeply (over {brackets.MAX_DEPTH} levels)") from None
+    except ValueError as exc:
+        raise BadRequest(f"malformed JSON body: {str(exc)[:_SHOWN]}") from None
+    if not isinstance(value, dict):
+        raise BadRequest("the JSON body must be an object")
+    for name, field in value.items():
+        _check_text(name)
+        _check_json(field, 0)
+    return value
+
+
+def _check_json(value: object, depth: int) -> None:
+    """Refuse lone surrogates and more than MAX_DEPTH nested containers under a field."""
+    if isinstance(value, str):
+        _check_text(value)
+        return
+    if not isinstance(value, dict | list):
+        return
+    if depth >= brackets.MAX_DEPTH:
+        raise BadRequest(f"the JSON body is nested too deeply (over {brackets.MAX_DEPTH} levels)")
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in items:
+        if isinstance(key, str):
+            _check_text(key)
+        _check_json(item, depth + 1)
+
+
+def _refuse_constant(literal: str) -> object:
+    """NaN, Infinity and -Infinity are not JSON (PHP refuses them)."""
+    raise BadRequest(f"malformed JSON body: {literal} is not a JSON value")
+
+
+def _finite_float(literal: str) -> float:
+    """A JSON number as a float; one too large for a double (1e400) is refused, not made infinite."""
+    number = float(literal)
+    if not math.isfinite(number):
+        raise BadRequest(f"malformed JSON body: the number {literal[:_SHOWN]} is out of range")
+    return number
