@@ -1,6 +1,6 @@
 """eqsash-api as an AWS Chalice app: routes only; every decision is made in chalicelib."""
 
-from chalice import Chalice
+from chalice.app import Chalice
 
 from chalicelib import gateway
 from chalicelib.refusals import contract_refusals

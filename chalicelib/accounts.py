@@ -156,19 +156,19 @@ def change_password(
     settings: Settings,
     username: str,
     old: str,
-    new: str,
+    new: object,
     current: Credential | None,
     now: int,
 ) -> int:
     """Set a new password after checking the old one; ends every other token and session."""
-    new = passwords.check_password_rule(new)
+    new_password = passwords.check_password_rule(new)
     if store.failure_count(username, now) >= settings.login_max_failures:
         raise TooManyAttempts("too many failed password checks for this username; try again later")
     user = store.get_user(username)
     if not _password_matches(user, old):
         store.record_failure(username, now, settings.login_window_seconds)
         raise InvalidInput("old_password is not the current password")
-    store.set_password_hash(username, passwords.hash_password(new))
+    store.set_password_hash(username, passwords.hash_password(new_password))
     return revoke_all(store, username, keep=current)
 
 

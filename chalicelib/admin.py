@@ -37,7 +37,8 @@ def _create_user(store: DynamoStore, args: argparse.Namespace) -> str:
 
 def _set_roles(store: DynamoStore, args: argparse.Namespace) -> str:
     updated = accounts.set_roles(store, args.name, args.role)
-    return f"user {args.name} now has roles: {', '.join(args.role) or '(none)'} ({updated} live credentials updated)"
+    roles = ", ".join(args.role) or "(none)"
+    return f"user {args.name} now has roles: {roles} ({updated} live credentials updated)"
 
 
 def _set_password(store: DynamoStore, args: argparse.Namespace) -> str:
@@ -66,7 +67,9 @@ def _revoke(store: DynamoStore, args: argparse.Namespace) -> str:
 def _list_users(store: DynamoStore, args: argparse.Namespace) -> str:
     rows = [f"{'username':<24} {'status':<9} roles"]
     for user in store.list_users():
-        rows.append(f"{user.username:<24} {'disabled' if user.disabled else 'active':<9} {', '.join(user.roles)}")
+        rows.append(
+            f"{user.username:<24} {'disabled' if user.disabled else 'active':<9} {', '.join(user.roles)}"
+        )
     return "\n".join(rows)
 
 
@@ -83,10 +86,16 @@ def _parser() -> argparse.ArgumentParser:
         if name not in ("create-table", "list-users"):
             command.add_argument("name", metavar="NAME")
         if roles:
-            command.add_argument("--role", action="append", default=[], metavar="R", help="repeat for more roles")
+            command.add_argument(
+                "--role", action="append", default=[], metavar="R", help="repeat for more roles"
+            )
         if stdin:
-            command.add_argument("--password-stdin", action="store_true", required=True,
-                                 help="read the password from standard input (required)")
+            command.add_argument(
+                "--password-stdin",
+                action="store_true",
+                required=True,
+                help="read the password from standard input (required)",
+            )
         command.set_defaults(handler=handler)
 
     add("create-table", _create_table, "create the table, its owner index and TTL")

@@ -18,7 +18,13 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from chalicelib.localstore import PROJECT_ROOT, LocalServer, start_dynalite, start_moto, use_local_aws_environment
+from chalicelib.localstore import (
+    PROJECT_ROOT,
+    LocalServer,
+    start_dynalite,
+    start_moto,
+    use_local_aws_environment,
+)
 
 
 def _start_store() -> LocalServer:

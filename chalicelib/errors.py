@@ -26,105 +26,105 @@ class ApiError(Exception):
         return {"error": {"code": self.code, "message": self.message}}
 
 
-class _ContractError(ApiError):
+class ContractError(ApiError):
     """A row of DESIGN section 3: status and code are fixed, only the message varies."""
 
     def __init__(self, message: str = "") -> None:
         super().__init__(self.STATUS, self.CODE, message)
 
 
-class BadRequest(_ContractError):
+class BadRequest(ContractError):
     """A missing or malformed parameter or body."""
 
     STATUS = 400
     CODE = "bad_request"
 
 
-class InvalidKey(_ContractError):
+class InvalidKey(ContractError):
     """A missing or wrong API key."""
 
     STATUS = 401
     CODE = "invalid_key"
 
 
-class Unauthenticated(_ContractError):
+class Unauthenticated(ContractError):
     """Roles are required and no valid credential came, or a credential was refused."""
 
     STATUS = 401
     CODE = "unauthenticated"
 
 
-class InvalidCredentials(_ContractError):
+class InvalidCredentials(ContractError):
     """A wrong username or password, or a disabled user (one message for all)."""
 
     STATUS = 401
     CODE = "invalid_credentials"
 
 
-class Forbidden(_ContractError):
+class Forbidden(ContractError):
     """A valid credential without any of the method's roles."""
 
     STATUS = 403
     CODE = "forbidden"
 
 
-class UnknownModule(_ContractError):
+class UnknownModule(ContractError):
     """No such module."""
 
     STATUS = 404
     CODE = "unknown_module"
 
 
-class UnknownMethod(_ContractError):
+class UnknownMethod(ContractError):
     """No such external method; internal ones look exactly like missing ones."""
 
     STATUS = 404
     CODE = "unknown_method"
 
 
-class MethodNotAllowed(_ContractError):
+class MethodNotAllowed(ContractError):
     """An HTTP verb the endpoint does not serve (not in the contract's table; see README)."""
 
     STATUS = 405
     CODE = "method_not_allowed"
 
 
-class PayloadTooLarge(_ContractError):
+class PayloadTooLarge(ContractError):
     """A body over the configured limit."""
 
     STATUS = 413
     CODE = "payload_too_large"
 
 
-class UnsupportedMediaType(_ContractError):
+class UnsupportedMediaType(ContractError):
     """A POST body of a type the endpoint does not read."""
 
     STATUS = 415
     CODE = "unsupported_media_type"
 
 
-class InvalidInput(_ContractError):
+class InvalidInput(ContractError):
     """Data that a method cannot accept."""
 
     STATUS = 422
     CODE = "invalid_input"
 
 
-class TooManyAttempts(_ContractError):
+class TooManyAttempts(ContractError):
     """Too many failed logins for one username within the window."""
 
     STATUS = 429
     CODE = "too_many_attempts"
 
 
-class Internal(_ContractError):
+class Internal(ContractError):
     """A fault on the server side; the body never carries a trace or a secret."""
 
     STATUS = 500
     CODE = "internal"
 
 
-class Unavailable(_ContractError):
+class Unavailable(ContractError):
     """Storage did not answer after bounded retries; never a grant."""
 
     STATUS = 503

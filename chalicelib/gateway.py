@@ -66,8 +66,10 @@ def serve(request: ApiRequest, settings: Settings) -> Response:
     return result_response(result, spec.format, ctx)
 
 
-def handle(chalice_request: Request) -> Response:
+def handle(chalice_request: Request | None) -> Response:
     """Answer one HTTP request; never raises."""
+    if chalice_request is None:  # Chalice always sets it for an HTTP event
+        return error_response(Internal("no request"))
     request_id = str((chalice_request.context or {}).get("requestId") or "-")
     try:
         settings = runtime.settings()

@@ -19,7 +19,7 @@ DYNALITE = PROJECT_ROOT / "tests" / "integration" / "node_modules" / ".bin" / "d
 LOCAL_AWS_ENVIRONMENT = {
     # Local servers accept any credentials; boto3 still wants some, and a region.
     "AWS_ACCESS_KEY_ID": "local",
-    "AWS_SECRET_ACCESS_KEY": "local",  # noqa: S105 - not a secret: local servers ignore it
+    "AWS_SECRET_ACCESS_KEY": "local",
     "AWS_DEFAULT_REGION": "us-east-1",
 }
 
@@ -75,10 +75,23 @@ def dynalite_available() -> bool:
 def start_dynalite(path: Path | None = None) -> LocalServer:
     """dynalite (npm, LevelDB-backed) in a child process; `path` keeps its data between runs."""
     if not dynalite_available():
-        raise RuntimeError(f"dynalite is not installed at {DYNALITE}: run `make test` or `npm ci --prefix tests/integration`")
+        raise RuntimeError(
+            f"dynalite is not installed at {DYNALITE}: run `make test` or `npm ci --prefix tests/integration`"
+        )
     port = free_port()
-    command = [str(DYNALITE), "--host", "127.0.0.1", "--port", str(port), "--createTableMs", "0",
-               "--deleteTableMs", "0", "--updateTableMs", "0"]
+    command = [
+        str(DYNALITE),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--createTableMs",
+        "0",
+        "--deleteTableMs",
+        "0",
+        "--updateTableMs",
+        "0",
+    ]
     if path is not None:
         path.mkdir(parents=True, exist_ok=True)
         command += ["--path", str(path)]

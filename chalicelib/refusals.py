@@ -7,14 +7,14 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.errors import ApiError, BadRequest, Internal, MethodNotAllowed, UnsupportedMediaType
+from chalicelib.errors import BadRequest, ContractError, Internal, MethodNotAllowed, UnsupportedMediaType
 
 if TYPE_CHECKING:
     from chalice.app import Request, Response
 
 logger = logging.getLogger(__name__)
 
-_BY_CHALICE_CODE: dict[str, type[ApiError]] = {
+_BY_CHALICE_CODE: dict[str, type[ContractError]] = {
     "MethodNotAllowedError": MethodNotAllowed,
     "UnsupportedMediaType": UnsupportedMediaType,
     "BadRequest": BadRequest,
@@ -42,7 +42,9 @@ def translated(response: Response) -> Response:
     if found is None:
         return response
     code, message = found
-    error_class = _BY_CHALICE_CODE.get(code, Internal if response.status_code >= 500 else BadRequest)
+    error_class: type[ContractError] = _BY_CHALICE_CODE.get(
+        code, Internal if response.status_code >= 500 else BadRequest
+    )
     if error_class is Internal:
         message = "internal error"
     elif error_class is UnsupportedMediaType:

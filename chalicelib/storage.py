@@ -236,7 +236,7 @@ class DynamoStore:
 
     def create_user(self, user: UserRecord) -> None:
         """Never overwrites: UserExists when the name is taken."""
-        item = {
+        item: dict[str, Any] = {
             "pk": _s(f"user#{user.username}"),
             "username": _s(user.username),
             "password_hash": _s(user.password_hash),

@@ -85,7 +85,9 @@ class Api:
 
     def post_json(self, payload: Any, headers: dict[str, str] | None = None) -> Any:
         return self.client.http.post(
-            "/api", headers={"Content-Type": "application/json", **(headers or {})}, body=json.dumps(payload).encode()
+            "/api",
+            headers={"Content-Type": "application/json", **(headers or {})},
+            body=json.dumps(payload).encode(),
         )
 
     def call(self, module: str, method: str, data: Any = None, **extra: Any) -> Any:
@@ -126,6 +128,7 @@ def error_of(response: Any) -> tuple[int, str]:
 
 def proxy_event(
     method: str = "GET",
+    *,
     query: dict[str, list[str]] | None = None,
     headers: dict[str, str] | None = None,
     body: bytes | str | None = None,
@@ -160,12 +163,15 @@ def proxy_event(
 
 # dynalite, started once for the whole run on a free 127.0.0.1 port and stopped after it.
 
+
 @pytest.fixture(scope="session")
 def dynalite() -> Iterator[LocalServer]:
     if not dynalite_available():
         if os.environ.get("CI"):
             pytest.fail("dynalite is not installed: `make test` installs it with npm")
-        pytest.skip("dynalite is not installed: run `make test` (it runs `npm ci --prefix tests/integration`)")
+        pytest.skip(
+            "dynalite is not installed: run `make test` (it runs `npm ci --prefix tests/integration`)"
+        )
     server = start_dynalite()
     try:
         yield server

@@ -11,7 +11,10 @@ import pytest
 from chalicelib import runtime
 from chalicelib.storage import DynamoStore, make_client
 
-BACKENDS = [pytest.param("moto", id="moto"), pytest.param("dynalite", id="dynalite", marks=pytest.mark.integration)]
+BACKENDS = [
+    pytest.param("moto", id="moto"),
+    pytest.param("dynalite", id="dynalite", marks=pytest.mark.integration),
+]
 
 
 @pytest.fixture(params=BACKENDS)

@@ -20,8 +20,17 @@ def run(store, monkeypatch, capsys, *argv, stdin=""):
 
 
 def test_create_user_then_list_users_prints_no_secret(moto_store, monkeypatch, capsys):
-    code, out, _ = run(moto_store, monkeypatch, capsys, "create-user", "ann", "--role", "editor",
-                       "--password-stdin", stdin="a long password\n")
+    code, out, _ = run(
+        moto_store,
+        monkeypatch,
+        capsys,
+        "create-user",
+        "ann",
+        "--role",
+        "editor",
+        "--password-stdin",
+        stdin="a long password\n",
+    )
     assert code == 0 and "ann" in out
     code, out, _ = run(moto_store, monkeypatch, capsys, "list-users")
     assert code == 0 and "ann" in out and "editor" in out
@@ -30,13 +39,16 @@ def test_create_user_then_list_users_prints_no_secret(moto_store, monkeypatch, c
 
 def test_creating_an_existing_user_exits_1(moto_store, monkeypatch, capsys):
     run(moto_store, monkeypatch, capsys, "create-user", "ann", "--password-stdin", stdin="a long password\n")
-    code, _, err = run(moto_store, monkeypatch, capsys, "create-user", "ann", "--password-stdin",
-                       stdin="another password\n")
+    code, _, err = run(
+        moto_store, monkeypatch, capsys, "create-user", "ann", "--password-stdin", stdin="another password\n"
+    )
     assert code == 1 and "already exists" in err
 
 
 def test_a_short_password_is_refused(moto_store, monkeypatch, capsys):
-    code, _, err = run(moto_store, monkeypatch, capsys, "create-user", "ann", "--password-stdin", stdin="short\n")
+    code, _, err = run(
+        moto_store, monkeypatch, capsys, "create-user", "ann", "--password-stdin", stdin="short\n"
+    )
     assert code == 1 and "8 to 1024" in err
 
 
@@ -59,8 +71,9 @@ def test_commands_on_an_unknown_user_exit_1(moto_store, monkeypatch, capsys):
 
 def test_set_password_reads_stdin(moto_store, monkeypatch, capsys):
     run(moto_store, monkeypatch, capsys, "create-user", "ann", "--password-stdin", stdin="a long password\n")
-    code, out, _ = run(moto_store, monkeypatch, capsys, "set-password", "ann", "--password-stdin",
-                       stdin="a newer password\n")
+    code, out, _ = run(
+        moto_store, monkeypatch, capsys, "set-password", "ann", "--password-stdin", stdin="a newer password\n"
+    )
     assert code == 0 and "a newer password" not in out
 
 
@@ -71,15 +84,31 @@ def test_create_user_requires_password_stdin():
 
 
 def test_the_cli_against_a_local_endpoint_in_a_subprocess(dynalite, tmp_path):
-    env = {"PATH": "/usr/bin:/bin", "AWS_ENDPOINT_URL_DYNAMODB": dynalite.endpoint, "TABLE_NAME": "cli-test",
-           "AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x", "AWS_DEFAULT_REGION": "us-east-1"}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "AWS_ENDPOINT_URL_DYNAMODB": dynalite.endpoint,
+        "TABLE_NAME": "cli-test",
+        "AWS_ACCESS_KEY_ID": "x",
+        "AWS_SECRET_ACCESS_KEY": "x",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
 
     def cli(*argv, stdin=""):
-        return subprocess.run([sys.executable, "-m", "chalicelib.admin", *argv], input=stdin, text=True,
-                              capture_output=True, cwd=PROJECT_ROOT, env=env, timeout=60)
+        return subprocess.run(
+            [sys.executable, "-m", "chalicelib.admin", *argv],
+            input=stdin,
+            text=True,
+            capture_output=True,
+            check=False,
+            cwd=PROJECT_ROOT,
+            env=env,
+            timeout=60,
+        )
 
     assert cli("create-table").returncode == 0
-    created = cli("create-user", "boss", "--role", "administrator", "--password-stdin", stdin="boss password\n")
+    created = cli(
+        "create-user", "boss", "--role", "administrator", "--password-stdin", stdin="boss password\n"
+    )
     assert created.returncode == 0, created.stderr
     listed = cli("list-users")
     assert "boss" in listed.stdout and "administrator" in listed.stdout

@@ -31,7 +31,9 @@ def test_post_form_with_bracket_data(api):
 
 
 def test_bracket_lists_and_nesting_reach_the_method(api):
-    response = api.client.http.get(f"/api?key={KEY}&module=demo&method=echo&data[a]=1&data[b][]=2&data[b][]=3")
+    response = api.client.http.get(
+        f"/api?key={KEY}&module=demo&method=echo&data[a]=1&data[b][]=2&data[b][]=3"
+    )
     assert json.loads(response.body) == {"a": "1", "b": ["2", "3"]}
 
 
@@ -107,8 +109,12 @@ def test_second_of_two_rotated_keys_is_accepted(app, monkeypatch):
 
 def test_lambda_handler_reads_a_base64_form_body(app):
     body = b"key=12345&module=demo&method=echo&data=b64%20ok"
-    answer = app(proxy_event("POST", headers={"Content-Type": "application/x-www-form-urlencoded"},
-                             body=body, base64_body=True), None)
+    answer = app(
+        proxy_event(
+            "POST", headers={"Content-Type": "application/x-www-form-urlencoded"}, body=body, base64_body=True
+        ),
+        None,
+    )
     assert (answer["statusCode"], answer["body"]) == (200, "b64 ok")
 
 
@@ -122,7 +128,9 @@ def test_lambda_handler_refuses_broken_base64_as_bad_request(app):
 
 def test_lambda_handler_json_body(app):
     payload = json.dumps({"key": KEY, "module": "demo", "method": "echo", "data": {"a": [1, 2]}})
-    answer = app(proxy_event("POST", headers={"content-type": "application/json"}, body=payload.encode()), None)
+    answer = app(
+        proxy_event("POST", headers={"content-type": "application/json"}, body=payload.encode()), None
+    )
     assert answer["body"] == '{"a":[1,2]}'
 
 
@@ -157,7 +165,9 @@ def test_a_dropped_in_module_is_callable_over_http_without_other_edits(api, drop
 
 def test_a_broken_module_answers_a_clear_error_and_others_still_work(api):
     path = Path(SERVICES / f"broken_{uuid.uuid4().hex[:8]}.py")
-    path.write_text("class Service:\n    api = {'x': {'type': 'sideways'}}\n    def x(self, data, ctx):\n        pass\n")
+    path.write_text(
+        "class Service:\n    api = {'x': {'type': 'sideways'}}\n    def x(self, data, ctx):\n        pass\n"
+    )
     try:
         response = api.get(key=KEY, module=path.stem, method="x")
         assert error_of(response) == (500, "internal")

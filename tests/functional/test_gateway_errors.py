@@ -47,7 +47,9 @@ def test_json_body_that_is_not_an_object_is_bad_request(api):
 
 
 def test_absurdly_deep_json_is_bad_request(api):
-    body = ('{"key": "12345", "module": "demo", "method": "echo", "data": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    body = (
+        '{"key": "12345", "module": "demo", "method": "echo", "data": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    )
     response = api.client.http.post("/api", headers={"Content-Type": "application/json"}, body=body.encode())
     assert error_of(response) == (400, "bad_request")
 
@@ -74,13 +76,26 @@ def test_implementing_method_is_not_reachable_by_its_own_name(api):
 
 @pytest.mark.parametrize(
     "module",
-    ["../x", "os", "sys", "__init__", "_private", "demo.sub", "chalicelib.services.demo", "de\0mo", "DEMO ", "x" * 500],
+    [
+        "../x",
+        "os",
+        "sys",
+        "__init__",
+        "_private",
+        "demo.sub",
+        "chalicelib.services.demo",
+        "de\0mo",
+        "DEMO ",
+        "x" * 500,
+    ],
 )
 def test_hostile_module_names_are_unknown(api, module):
     assert error_of(api.get(key=KEY, module=module, method="hello")) == (404, "unknown_module")
 
 
-@pytest.mark.parametrize("method", ["__init__", "_private", "get_api", "__class__", "hello.x", "he\0llo", "api"])
+@pytest.mark.parametrize(
+    "method", ["__init__", "_private", "get_api", "__class__", "hello.x", "he\0llo", "api"]
+)
 def test_hostile_method_names_are_unknown(api, method):
     assert error_of(api.get(key=KEY, module="demo", method=method)) == (404, "unknown_method")
 

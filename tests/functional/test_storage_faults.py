@@ -55,10 +55,17 @@ def test_a_login_whose_token_write_fails_hands_out_no_token(api, moto_store):
     password_hash = moto_store.get_user("ann").password_hash
     with Stubber(moto_store.client) as stub:
         stub.add_response("get_item", {})  # no failure counter
-        stub.add_response("get_item", {"Item": {
-            "pk": {"S": "user#ann"}, "username": {"S": "ann"},
-            "password_hash": {"S": password_hash}, "roles": {"L": [{"S": "editor"}]},
-        }})
+        stub.add_response(
+            "get_item",
+            {
+                "Item": {
+                    "pk": {"S": "user#ann"},
+                    "username": {"S": "ann"},
+                    "password_hash": {"S": password_hash},
+                    "roles": {"L": [{"S": "editor"}]},
+                }
+            },
+        )
         stub.add_client_error("put_item", service_error_code="ProvisionedThroughputExceededException")
         response = api.call("users", "login", {"username": "ann", "password": PASSWORD})
     assert error_of(response) == (503, "unavailable")

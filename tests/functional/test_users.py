@@ -185,7 +185,9 @@ def test_change_password_ends_every_other_credential(api, users):
     first = api.login("ann", PASSWORD)
     second = api.login("ann", PASSWORD)
     response = api.call(
-        "users", "change_password", {"old_password": PASSWORD, "new_password": "a brand new one"},
+        "users",
+        "change_password",
+        {"old_password": PASSWORD, "new_password": "a brand new one"},
         token=second["token"],
     )
     assert response.status_code == 200, response.body
@@ -196,7 +198,9 @@ def test_change_password_ends_every_other_credential(api, users):
 
 def test_short_new_password_is_invalid_input(api, users):
     token = api.login("ann", PASSWORD)["token"]
-    response = api.call("users", "change_password", {"old_password": PASSWORD, "new_password": "short"}, token=token)
+    response = api.call(
+        "users", "change_password", {"old_password": PASSWORD, "new_password": "short"}, token=token
+    )
     assert error_of(response) == (422, "invalid_input")
 
 

@@ -13,7 +13,10 @@ PASSWORD = "integration password"
 def test_login_call_logout_flow(api, any_store):
     accounts.create_user(any_store, "root", ["administrator"], PASSWORD, runtime.now())
     login = api.login("root", PASSWORD)
-    assert api.call("demo", "get_user_id", token=login["token"]).body == b'{"id":7,"roles":{"0":"administrator"}}'
+    assert (
+        api.call("demo", "get_user_id", token=login["token"]).body
+        == b'{"id":7,"roles":{"0":"administrator"}}'
+    )
     assert json.loads(api.call("users", "me", EQSASH_SESSION=login["session"]).body)["username"] == "root"
     assert api.call("users", "logout", token=login["token"]).status_code == 200
     assert error_of(api.call("demo", "get_user_id", token=login["token"])) == (401, "unauthenticated")

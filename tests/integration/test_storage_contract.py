@@ -14,8 +14,16 @@ def _token(digest: str = "d1", owner: str = "ann", roles: tuple[str, ...] = ("ed
 
 
 def _session(digest: str = "s1", owner: str = "ann") -> CredentialRecord:
-    return CredentialRecord("session", digest, owner, ("editor",), expires_at=NOW + 100, created_at=NOW,
-                            max_expires_at=NOW + 1000, touched_at=NOW)
+    return CredentialRecord(
+        "session",
+        digest,
+        owner,
+        ("editor",),
+        expires_at=NOW + 100,
+        created_at=NOW,
+        max_expires_at=NOW + 1000,
+        touched_at=NOW,
+    )
 
 
 def test_a_created_user_reads_back(any_store):

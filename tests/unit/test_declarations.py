@@ -17,9 +17,13 @@ def impl(self, data, ctx):
 
 
 def test_the_plain_form_reads_every_key():
-    specs = method_specs("m", service(
-        {"x": {"type": "external", "access": ["admin"], "format": "json_object", "method": "x_impl"}}, x_impl=impl
-    ))
+    specs = method_specs(
+        "m",
+        service(
+            {"x": {"type": "external", "access": ["admin"], "format": "json_object", "method": "x_impl"}},
+            x_impl=impl,
+        ),
+    )
     assert specs["x"] == MethodSpec("m", "x", "external", ("admin",), "json_object", "x_impl")
 
 
@@ -28,7 +32,9 @@ def test_absent_keys_take_the_defaults():
 
 
 def test_get_api_wins_over_the_api_attribute():
-    svc = service({"x": {"type": "external"}}, x=impl, y=impl, get_api=lambda self: {"y": {"type": "external"}})
+    svc = service(
+        {"x": {"type": "external"}}, x=impl, y=impl, get_api=lambda self: {"y": {"type": "external"}}
+    )
     specs = method_specs("m", svc)
     assert specs["y"].is_external and not specs["x"].is_external
 

@@ -65,8 +65,9 @@ def test_internal_call_to_a_missing_method_is_unknown():
 def test_runaway_recursion_is_a_clear_error(monkeypatch):
     from chalicelib.services import demo
 
-    monkeypatch.setattr(demo.Service, "count_words", lambda self, data, ctx: ctx.call("demo", "count_words"),
-                        raising=True)
+    monkeypatch.setattr(
+        demo.Service, "count_words", lambda self, data, ctx: ctx.call("demo", "count_words"), raising=True
+    )
     runtime.reset()
     with pytest.raises(CallDepthExceeded) as caught:
         api.call("demo", "count_words")

@@ -25,7 +25,12 @@ def package(tmp_path, monkeypatch):
         del sys.modules[module]
 
 
-PLAIN = "class Service:\n    api = {'go': {'type': 'external'}}\n    def go(self, data, ctx):\n        return data\n"
+PLAIN = (
+    "class Service:\n"
+    "    api = {'go': {'type': 'external'}}\n"
+    "    def go(self, data, ctx):\n"
+    "        return data\n"
+)
 
 
 def test_a_module_is_imported_only_when_named(package):
