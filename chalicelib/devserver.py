@@ -91,6 +91,7 @@ def main() -> int:
     sys.path.insert(0, str(PROJECT_ROOT))
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's server: one line per storage call
+    logging.getLogger("botocore").setLevel(logging.WARNING)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     port = int(os.environ.get("PORT", "8000"))
     config = _stage_environment(os.environ.get("STAGE_NAME", "dev"))

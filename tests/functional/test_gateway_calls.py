@@ -195,3 +195,19 @@ def test_bytes_result_is_octet_stream_for_a_client_that_accepts_it(api, monkeypa
     assert response.headers["Content-Type"] == "application/octet-stream"
     assert response.body == b"\x00\x01"
     assert base64  # imported for the handler test above
+
+
+@pytest.mark.parametrize(
+    ("result", "fmt"),
+    [({"a": 1}, "json"), ([1], "json_object"), ("text", None), (b"\x00", None), (None, None)],
+)
+def test_headers_and_cookies_work_for_every_format(result, fmt):
+    from chalicelib.context import Context
+    from chalicelib.responses import result_response
+
+    ctx = Context(user=None, request_id="r")
+    ctx.response_headers["X-Extra"] = "1"
+    ctx.set_cookie("c", "v", path="/")
+    response = result_response(result, fmt, ctx)
+    assert response.headers["X-Extra"] == "1"
+    assert response.headers["Set-Cookie"] == ["c=v; Path=/"]

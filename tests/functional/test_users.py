@@ -224,3 +224,13 @@ def test_an_authenticated_request_costs_exactly_one_read(api, users):
     users.client.meta.events.register("before-call.dynamodb.*", lambda **kw: calls.append(kw["model"].name))
     assert api.call("users", "me", token=token).status_code == 200
     assert calls == ["GetItem"]
+
+
+def test_an_unknown_user_still_costs_a_password_verification(api, users, monkeypatch):
+    from chalicelib import passwords
+
+    burned = []
+    real = passwords.burn_verify_time
+    monkeypatch.setattr(passwords, "burn_verify_time", lambda password: burned.append(1) or real(password))
+    api.call("users", "login", {"username": "nobody", "password": "not the password"})
+    assert burned == [1]

@@ -1,0 +1,41 @@
+"""The cold path stays lean: a request imports only what it needs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.conftest import PROJECT_ROOT
+
+PROBE = """
+import json, sys
+from app import app
+from tests.conftest import proxy_event
+event = proxy_event(query={"key": ["12345"], "module": ["greeting"], "method": ["say_hello"]})
+answer = app(event, None)
+loaded = sorted(m for m in sys.modules if m.startswith("chalicelib.services."))
+print(json.dumps({"status": answer["statusCode"], "services": loaded,
+                  "heavy": sorted(m for m in ("boto3", "botocore", "argon2", "email.parser") if m in sys.modules)}))
+"""
+
+
+def run_probe():
+    env = {"PATH": "/usr/bin:/bin", "API_KEY": "12345", "STAGE": "dev", "TABLE_NAME": "t"}
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_a_public_request_imports_neither_boto3_nor_argon2_nor_other_modules():
+    probe = run_probe()
+    assert probe["status"] == 200
+    assert probe["services"] == ["chalicelib.services.greeting"]
+    assert probe["heavy"] == []
