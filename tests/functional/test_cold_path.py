@@ -15,8 +15,8 @@ from tests.conftest import proxy_event
 event = proxy_event(query={"key": ["12345"], "module": ["greeting"], "method": ["say_hello"]})
 answer = app(event, None)
 loaded = sorted(m for m in sys.modules if m.startswith("chalicelib.services."))
-print(json.dumps({"status": answer["statusCode"], "services": loaded,
-                  "heavy": sorted(m for m in ("boto3", "botocore", "argon2", "email.parser") if m in sys.modules)}))
+heavy = sorted(m for m in ("boto3", "botocore", "argon2", "email.parser") if m in sys.modules)
+print(json.dumps({"status": answer["statusCode"], "services": loaded, "heavy": heavy}))
 """
 
 
