@@ -30,12 +30,13 @@ run: $(STAMP)
 test: $(STAMP) $(NODE_DEPS)
 	$(PY) -m pytest -q
 
-## Lint, types, and a validation of every service module's declarations.
+## Lint, types, every service module's declarations, and no method open to everyone by mistake.
 check: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy chalicelib app.py
 	$(PY) -m chalicelib.registry --check
+	$(PY) -m chalicelib.admin access-matrix --strict > /dev/null
 
 fmt: $(STAMP)
 	$(PY) -m ruff format .

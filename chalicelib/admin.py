@@ -12,12 +12,14 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from chalicelib import accounts
 from chalicelib.errors import ApiError, Unavailable
 from chalicelib.storage import DynamoStore
 
 EXIT_REFUSED, EXIT_USAGE, EXIT_UNAVAILABLE = 1, 2, 3
+ALLOW_FILE = Path(__file__).resolve().parent.parent / ".chalice" / "open-methods.txt"
 
 
 def _read_password() -> str:
@@ -64,6 +66,39 @@ def _revoke(store: DynamoStore, args: argparse.Namespace) -> str:
     return f"{accounts.revoke_all(store, args.name)} tokens and sessions of {args.name} ended"
 
 
+def _access_matrix(args: argparse.Namespace) -> tuple[str, int]:
+    """Roles by external methods; under --strict, an open method not on the allow-list fails."""
+    from chalicelib.discovery import access_matrix, matrix_roles, role_may_call
+    from chalicelib.registry import Registry
+
+    matrix = access_matrix(Registry())
+    allowed = set(args.allow) | _allow_file(args.allow_file)
+    roles = matrix_roles(matrix)
+    width = max(len(name) for name in [*matrix, "method"])
+    rows = [f"{'method':<{width}}  {'  '.join(roles)}  note"]
+    unexpected = []
+    for name, access in matrix.items():
+        marks = "  ".join(f"{'x' if role_may_call(role, access) else '-':^{len(role)}}" for role in roles)
+        note = ""
+        if access is None:
+            note = "OPEN to everyone" + ("" if name in allowed else " (not on the allow-list)")
+            if name not in allowed:
+                unexpected.append(name)
+        rows.append(f"{name:<{width}}  {marks}  {note}".rstrip())
+    rows.append(f"{len(matrix)} external methods, {sum(a is None for a in matrix.values())} open to everyone")
+    failed = bool(args.strict and unexpected)
+    if failed:
+        rows.append(f"--strict: open methods not on the allow-list: {', '.join(unexpected)}")
+    return "\n".join(rows), 1 if failed else 0
+
+
+def _allow_file(path: str | None) -> set[str]:
+    if not path:
+        return set()
+    with open(path, encoding="utf-8") as lines:
+        return {line.split("#", 1)[0].strip() for line in lines} - {""}
+
+
 def _list_users(store: DynamoStore, args: argparse.Namespace) -> str:
     rows = [f"{'username':<24} {'status':<9} roles"]
     for user in store.list_users():
@@ -106,12 +141,36 @@ def _parser() -> argparse.ArgumentParser:
     add("enable-user", _enable, "enable a disabled user")
     add("revoke-user", _revoke, "end all tokens and sessions of a user")
     add("list-users", _list_users, "list users, their status and roles (no secrets)")
+    matrix = commands.add_parser(
+        "access-matrix", help="roles by external methods; flags methods open to everyone"
+    )
+    matrix.add_argument(
+        "--strict", action="store_true", help="exit 1 if an open method is not on the allow-list"
+    )
+    matrix.add_argument(
+        "--allow",
+        action="append",
+        default=[],
+        metavar="MODULE.METHOD",
+        help="an open method that is meant to be open (repeat)",
+    )
+    matrix.add_argument(
+        "--allow-file",
+        default=str(ALLOW_FILE),
+        metavar="PATH",
+        help="a file of allowed open methods, one a line (default: %(default)s)",
+    )
+    matrix.set_defaults(handler=None)
     return parser
 
 
 def main(argv: Sequence[str] | None = None, store: DynamoStore | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command == "access-matrix":
+        text, code = _access_matrix(args)
+        print(text)
+        return code
     if store is None:
         if not args.table:
             parser.error("no table: set TABLE_NAME or pass --table")

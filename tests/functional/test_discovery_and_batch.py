@@ -1,0 +1,205 @@
+"""Discovery by caller, batch calls and the access matrix, through HTTP and the admin CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from chalicelib import accounts, admin, runtime
+from tests.conftest import error_of
+
+PASSWORD = "discovery password"
+
+
+@pytest.fixture
+def tokens(api, moto_store):
+    accounts.create_user(moto_store, "root", ["administrator"], PASSWORD, runtime.now())
+    accounts.create_user(moto_store, "ann", ["editor"], PASSWORD, runtime.now())
+    return {name: api.login(name, PASSWORD)["token"] for name in ("root", "ann")}
+
+
+def listed(response):
+    assert response.status_code == 200, response.body
+    return {entry["name"]: entry["format"] for entry in json.loads(response.body)["methods"]}
+
+
+def test_discovery_lists_exactly_what_an_anonymous_caller_may_call(api):
+    methods = listed(api.call("system", "methods"))
+    assert "demo.hello" in methods and "demo.guest_only" in methods
+    assert "demo.get_user_id" not in methods and "users.me" not in methods
+    assert "demo.count_words" not in methods  # internal
+    assert methods["demo.stats"] == "json_object" and methods["demo.echo"] is None
+
+
+def test_discovery_follows_the_callers_roles(api, tokens):
+    root = listed(api.call("system", "methods", token=tokens["root"]))
+    ann = listed(api.call("system", "methods", token=tokens["ann"]))
+    assert "demo.get_user_id" in root and "demo.get_user_id" not in ann
+    assert "users.me" in ann and "demo.guest_only" not in ann
+
+
+def test_discovery_with_a_bad_token_is_refused(api, moto_store):
+    assert error_of(api.call("system", "methods", token="A" * 43)) == (401, "unauthenticated")
+
+
+def batch(api, calls, halt=False, **extra):
+    response = api.call("system", "batch", {"calls": calls, "halt": halt}, **extra)
+    assert response.status_code == 200, response.body
+    return json.loads(response.body)
+
+
+def test_a_batch_answers_results_and_errors_by_name(api):
+    body = batch(
+        api,
+        {
+            "a": {"module": "demo", "method": "hello", "data": "Ann"},
+            "b": {"module": "demo", "method": "nosuch"},
+            "c": {"module": "demo", "method": "stats", "data": "x yy"},
+        },
+    )
+    assert body["results"]["a"]["greeting"] == "Hello, Ann!"
+    assert body["results"]["c"] == {"words": 2, "sizes": {"0": 1, "1": 2}}  # its json_object format applies
+    assert body["errors"] == {
+        "b": {"status": 404, "code": "unknown_method", "message": "module 'demo' has no method 'nosuch'"}
+    }
+
+
+def test_halt_stops_at_the_first_error(api):
+    body = batch(
+        api,
+        {
+            "a": {"module": "demo", "method": "check_age", "data": {"age": "x"}},
+            "b": {"module": "demo", "method": "hello"},
+        },
+        halt=True,
+    )
+    assert list(body["errors"]) == ["a"] and body["results"] == {}
+
+
+def test_a_call_may_use_an_earlier_result(api):
+    body = batch(
+        api,
+        {
+            "first": {"module": "demo", "method": "echo", "data": {"age": 30, "name": "Bo"}},
+            "second": {"module": "demo", "method": "check_age", "data": {"age": "$result[first][age]"}},
+            "third": {
+                "module": "demo",
+                "method": "hello",
+                "data": "$result[first][name]-$result[second][age]",
+            },
+        },
+    )
+    assert body["results"]["second"] == {"age": 30, "adult": True}
+    assert body["results"]["third"]["greeting"] == "Hello, Bo-30!"
+    assert body["errors"] == {}
+
+
+def test_a_reference_to_a_missing_result_is_that_calls_error(api):
+    body = batch(api, {"x": {"module": "demo", "method": "hello", "data": "$result[nothing][a]"}})
+    assert body["errors"]["x"]["code"] == "bad_request"
+
+
+def test_each_call_is_access_checked_with_one_credential(api, tokens, moto_store):
+    reads = []
+    moto_store.client.meta.events.register("before-call.dynamodb.GetItem", lambda **kw: reads.append(1))
+    body = batch(
+        api,
+        {
+            "me": {"module": "users", "method": "me"},
+            "admin_only": {"module": "demo", "method": "get_user_id"},
+        },
+        token=tokens["ann"],
+    )
+    assert body["results"]["me"]["username"] == "ann"
+    assert body["errors"]["admin_only"]["code"] == "forbidden"
+    assert len(reads) == 1
+
+
+def test_an_anonymous_batch_gets_401_for_role_limited_calls(api):
+    body = batch(api, {"me": {"module": "users", "method": "me"}})
+    assert body["errors"]["me"]["code"] == "unauthenticated"
+
+
+def test_internal_methods_stay_unknown_inside_a_batch(api):
+    body = batch(api, {"x": {"module": "demo", "method": "count_words", "data": "a b"}})
+    assert body["errors"]["x"]["code"] == "unknown_method"
+
+
+def test_a_batch_inside_a_batch_is_refused(api):
+    body = batch(api, {"inner": {"module": "system", "method": "batch", "data": {"calls": {}}}})
+    assert body["errors"]["inner"]["code"] == "bad_request"
+
+
+def test_more_than_fifty_calls_is_bad_request(api):
+    calls = {f"c{i}": {"module": "demo", "method": "hello"} for i in range(51)}
+    assert error_of(api.call("system", "batch", {"calls": calls})) == (400, "bad_request")
+    fifty = {f"c{i}": {"module": "demo", "method": "hello"} for i in range(50)}
+    assert len(batch(api, fifty)["results"]) == 50
+
+
+def test_a_batch_in_bracket_form_fields(api):
+    response = api.client.http.post(
+        "/api",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        body=(
+            b"key=12345&module=system&method=batch&data[halt]=1"
+            b"&data[calls][a][module]=greeting&data[calls][a][method]=say_hello&data[calls][a][data][name]=Jo"
+        ),
+    )
+    assert json.loads(response.body) == {"results": {"a": {"message": "Hello, Jo!"}}, "errors": {}}
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        "x",
+        {"calls": []},
+        {"calls": {}},
+        {"calls": {"a": "demo.hello"}},
+        {"calls": {"bad name!": {"module": "demo", "method": "hello"}}},
+    ],
+)
+def test_a_malformed_batch_is_bad_request(api, data):
+    assert error_of(api.call("system", "batch", data)) == (400, "bad_request")
+
+
+EXPECTED_MATRIX = {
+    "demo.check_age": None,
+    "demo.echo": None,
+    "demo.get_user_id": ("administrator",),
+    "demo.greet_with_cookie": None,
+    "demo.guest_only": ("anonymous",),
+    "demo.hello": None,
+    "demo.stats": None,
+    "demo.whoami": ("authenticated",),
+    "greeting.say_hello": None,
+    "system.batch": None,
+    "system.methods": None,
+    "users.change_password": ("authenticated",),
+    "users.login": None,
+    "users.logout": ("authenticated",),
+    "users.me": ("authenticated",),
+}
+
+
+def test_the_shipped_modules_hold_their_expected_access_matrix():
+    from chalicelib.discovery import access_matrix
+    from chalicelib.registry import Registry
+
+    assert access_matrix(Registry()) == EXPECTED_MATRIX
+
+
+def test_access_matrix_strict_passes_with_the_shipped_allow_list(capsys):
+    assert admin.main(["access-matrix", "--strict"]) == 0
+    out = capsys.readouterr().out
+    assert "demo.get_user_id" in out and "OPEN to everyone" in out
+
+
+def test_access_matrix_strict_fails_on_an_open_method_not_allowed(capsys, tmp_path):
+    allow = tmp_path / "allow.txt"
+    allow.write_text("users.login\n")
+    assert admin.main(["access-matrix", "--strict", "--allow-file", str(allow)]) == 1
+    assert "not on the allow-list" in capsys.readouterr().out
+    assert admin.main(["access-matrix", "--allow-file", str(allow)]) == 0
