@@ -73,6 +73,13 @@ def _serve(config: Any, port: int) -> None:
             super().setup()
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
+        def __getattr__(self, name: str) -> Any:
+            # Every verb reaches the app (TRACE, CONNECT, ...), which answers in the contract's shape,
+            # where http.server would answer 501 in HTML.
+            if name.startswith("do_"):
+                return self._generic_handle
+            raise AttributeError(name)
+
     from app import app
 
     CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)

@@ -186,3 +186,6 @@ def set_cookies(response: Any) -> str:
     """Every Set-Cookie header of an answer, joined (the test client gives a list for several)."""
     value = response.headers.get("Set-Cookie", "")
     return "\n".join(value) if isinstance(value, list) else value
+
+
+from tests.live_server import live_server  # noqa: E402, F401  (the `make run` server)

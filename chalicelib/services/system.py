@@ -14,11 +14,19 @@ class Service:
         "methods": {"type": "external", "format": "json"},
         # Up to 50 named calls in one request; each is access-checked on its own.
         "batch": {"type": "external", "format": "json"},
+        # An OpenAPI 3.1 document of /api with the module and method values this caller may use.
+        "openapi": {"type": "external", "format": "json"},
     }
 
     def methods(self, data: Any, ctx: Context) -> dict[str, Any]:
         specs = discovery.callable_by(runtime.registry(), ctx.user)
         return {"methods": [discovery.describe(spec) for spec in specs]}
+
+    def openapi(self, data: Any, ctx: Context) -> dict[str, Any]:
+        from chalicelib.openapi import build_document
+
+        specs = discovery.callable_by(runtime.registry(), ctx.user)
+        return build_document(specs, runtime.settings().session_name)
 
     def batch(self, data: Any, ctx: Context) -> dict[str, Any]:
         calls, halt = batch.parse_batch(data)

@@ -177,6 +177,7 @@ EXPECTED_MATRIX = {
     "greeting.say_hello": None,
     "system.batch": None,
     "system.methods": None,
+    "system.openapi": None,
     "users.change_password": ("authenticated",),
     "users.login": None,
     "users.logout": ("authenticated",),

@@ -1,0 +1,79 @@
+"""The OpenAPI document: generated from the registry, filtered by caller, and checked by schemathesis live."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+from tests.conftest import KEY
+
+HERE = Path(__file__).resolve().parent
+
+
+def document(api, **extra):
+    response = api.call("system", "openapi", **extra)
+    assert response.status_code == 200, response.body
+    return json.loads(response.body)
+
+
+def test_the_document_is_openapi_3_1_with_the_contracts_errors(api):
+    doc = document(api)
+    assert doc["openapi"] == "3.1.0"
+    responses = doc["paths"]["/api"]["get"]["responses"]
+    assert {"200", "400", "401", "403", "404", "413", "415", "429", "500", "503"} <= set(responses)
+
+
+def test_the_document_lists_only_what_the_caller_may_call(api):
+    names = {entry["name"] for entry in document(api)["x-eqsash-methods"]}
+    assert "demo.hello" in names and "system.openapi" in names
+    assert "demo.get_user_id" not in names and "demo.count_words" not in names and "users.me" not in names
+    modules = document(api)["paths"]["/api"]["get"]["parameters"][0]["schema"]["enum"]
+    assert modules == sorted({name.split(".")[0] for name in names})
+
+
+def test_the_document_is_a_valid_openapi_3_1_document(api):
+    from openapi_spec_validator import validate
+
+    validate(document(api))
+
+
+def test_schemathesis_finds_no_failure_against_the_make_run_server(live_server, tmp_path):
+    schema_url = f"{live_server.url}/api?key={KEY}&module=system&method=openapi"
+    urllib.request.urlopen(schema_url, timeout=10).read()
+    command = [
+        sys.executable,
+        "-m",
+        "schemathesis.cli",
+        "--config-file",
+        str(HERE / "schemathesis.toml"),
+        "run",
+        schema_url,
+        "--url",
+        live_server.url,
+        "--max-examples",
+        os.environ.get("SCHEMATHESIS_EXAMPLES", "40"),
+        "--checks",
+        "all",
+        "--exclude-checks",
+        "positive_data_acceptance,negative_data_rejection,"
+        "missing_required_header,unsupported_method,ignored_auth",
+        "--seed",
+        "1",
+        "--no-color",
+        "--workers",
+        "1",
+    ]
+    result = subprocess.run(
+        command,
+        env={**os.environ, "EQSASH_KEY": KEY},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]

@@ -1,0 +1,83 @@
+"""The `make run` server (chalicelib.devserver) as a child process on a free 127.0.0.1 port, for tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from chalicelib.localstore import PROJECT_ROOT, free_port
+
+ADMIN_PASSWORD = "live server admin pw"
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str  # http://127.0.0.1:PORT
+    process: subprocess.Popen[str]
+    admin_password: str = ADMIN_PASSWORD
+
+
+def _wait_until_serving(url: str, process: subprocess.Popen[str], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"the server exited with {process.returncode}: {process.stdout.read() if process.stdout else ''}"
+            )
+        try:
+            urllib.request.urlopen(f"{url}/api?key=12345&module=greeting&method=say_hello", timeout=1).read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"the server did not answer within {seconds} s")
+
+
+def start_live_server(**environment: str) -> LiveServer:
+    port = free_port()
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "ADMIN_PASSWORD": ADMIN_PASSWORD,
+        "PYTHONUNBUFFERED": "1",
+        **environment,
+    }
+    for name in ("API_KEY", "TABLE_NAME", "STAGE", "AWS_ENDPOINT_URL_DYNAMODB"):
+        env.pop(name, None)  # the dev stage's own values, as `make run` has them
+    process = subprocess.Popen(
+        [sys.executable, "-m", "chalicelib.devserver"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    _wait_until_serving(url, process, seconds=60)
+    return LiveServer(url, process)
+
+
+def stop_live_server(server: LiveServer) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[LiveServer]:
+    """One `make run` server for the whole test session, stopped at its end."""
+    server = start_live_server()
+    try:
+        yield server
+    finally:
+        stop_live_server(server)
