@@ -28,9 +28,8 @@ def _wait_until_serving(url: str, process: subprocess.Popen[str], seconds: float
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(
-                f"the server exited with {process.returncode}: {process.stdout.read() if process.stdout else ''}"
-            )
+            output = process.stdout.read() if process.stdout else ""
+            raise RuntimeError(f"the server exited with {process.returncode}: {output}")
         try:
             urllib.request.urlopen(f"{url}/api?key=12345&module=greeting&method=say_hello", timeout=1).read()
             return
