@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 NODE_DEPS := tests/integration/node_modules/.package-lock.json
 
-.PHONY: run test check fmt bench clean venv
+.PHONY: run test check fmt fuzz clean venv
 
 venv: $(STAMP)
 
@@ -37,6 +37,10 @@ check: $(STAMP)
 	$(PY) -m mypy chalicelib app.py
 	$(PY) -m chalicelib.registry --check
 	$(PY) -m chalicelib.admin access-matrix --strict > /dev/null
+
+## The long fuzzing profile of the Lambda handler (FUZZ_EXAMPLES, 10,000 by default).
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-10000} $(PY) -m pytest -q tests/fuzz --hypothesis-show-statistics
 
 fmt: $(STAMP)
 	$(PY) -m ruff format .

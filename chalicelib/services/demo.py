@@ -59,9 +59,11 @@ class Service:
 
     def check_age(self, data, ctx):
         age = data.get("age") if isinstance(data, dict) else None
-        if not (isinstance(age, str) and age.isdigit()) and not isinstance(age, int):
-            raise ApiError(422, "invalid_input", "age must be a number")
-        return {"age": int(age), "adult": int(age) >= 18}
+        if isinstance(age, str) and age.isascii() and age.isdigit() and len(age) <= 3:
+            age = int(age)
+        if isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= 200:
+            raise ApiError(422, "invalid_input", "age must be a number from 0 to 200")
+        return {"age": age, "adult": age >= 18}
 
     def greet_with_cookie(self, data, ctx):
         ctx.response_headers["X-Greeting"] = "hello"

@@ -132,7 +132,7 @@ def test_unserved_http_verb_is_405_in_the_contract_shape(api):
 def test_method_refusal_reaches_caller_with_its_own_status_and_code(api):
     response = api.call("demo", "check_age", {"age": "old"})
     assert error_of(response) == (422, "invalid_input")
-    assert json.loads(response.body)["error"]["message"] == "age must be a number"
+    assert json.loads(response.body)["error"]["message"] == "age must be a number from 0 to 200"
 
 
 def test_exception_in_a_method_is_500_internal_without_trace(api, monkeypatch, caplog):
