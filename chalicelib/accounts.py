@@ -69,20 +69,23 @@ def _password_matches(user: UserRecord | None, password: str) -> bool:
     return passwords.verify_password(user.password_hash, password) and not user.disabled
 
 
+def _take_attempt(store: DynamoStore, settings: Settings, username: str, now: int) -> None:
+    """Count this password check before making it; 429 once the window holds the limit."""
+    if not store.take_attempt(username, now, settings.login_window_seconds, settings.login_max_failures):
+        raise TooManyAttempts("too many failed logins for this username; try again later")
+
+
 def login(store: DynamoStore, settings: Settings, username: str, password: str, now: int) -> Login:
     """A new token and session; 401 for a wrong name, password or a disabled user, 429 while locked."""
     if _USERNAME.fullmatch(username) is None:
         passwords.burn_verify_time(password[: passwords.MAX_LENGTH])
         raise InvalidCredentials(WRONG_LOGIN)
-    failures = store.failure_count(username, now)
-    if failures >= settings.login_max_failures:
-        raise TooManyAttempts("too many failed logins for this username; try again later")
+    _take_attempt(store, settings, username, now)
     user = store.get_user(username)
-    if not _password_matches(user, password) or user is None:
-        store.record_failure(username, now, settings.login_window_seconds)
-        raise InvalidCredentials(WRONG_LOGIN)
-    if failures:
-        store.clear_failures(username)
+    matched = _password_matches(user, password)  # verifies against a dummy hash for an unknown user
+    if user is None or not matched:
+        raise InvalidCredentials(WRONG_LOGIN)  # the attempt stays counted
+    store.clear_failures(username)
     issued = _issue(store, settings, user, now)
     return _settle_race(store, issued)
 
@@ -162,12 +165,12 @@ def change_password(
 ) -> int:
     """Set a new password after checking the old one; ends every other token and session."""
     new_password = passwords.check_password_rule(new)
-    if store.failure_count(username, now) >= settings.login_max_failures:
-        raise TooManyAttempts("too many failed password checks for this username; try again later")
+    _take_attempt(store, settings, username, now)
     user = store.get_user(username)
-    if not _password_matches(user, old):
-        store.record_failure(username, now, settings.login_window_seconds)
+    matched = _password_matches(user, old)
+    if user is None or not matched:
         raise InvalidInput("old_password is not the current password")
+    store.clear_failures(username)
     store.set_password_hash(username, passwords.hash_password(new_password))
     return revoke_all(store, username, keep=current)
 

@@ -389,43 +389,43 @@ class DynamoStore:
 
     # -- login failures ----------------------------------------------------------------------
 
-    def failure_count(self, username: str, now: int) -> int:
-        """Failed logins in the current window (0 when the window has passed)."""
-        with self._translated("failure-count"):
-            item = self.client.get_item(
-                TableName=self.table_name, Key={"pk": _s(f"login#{username}")}, ConsistentRead=True
-            ).get("Item")
-        if item is None or _read_int(item, TTL_ATTRIBUTE) <= now:
-            return 0
-        return _read_int(item, "failures")
+    def take_attempt(self, username: str, now: int, window_seconds: int, limit: int) -> bool:
+        """Count one login attempt in the username's window; False (locked) when `limit` are counted.
 
-    def record_failure(self, username: str, now: int, window_seconds: int) -> int:
-        """Count one failed login; a window opens at the first failure and expires on its own."""
+        The count is taken before the password is checked, in one conditional write, so parallel
+        guesses cannot get past the limit. A window opens at the first attempt and expires on its
+        own; a successful login clears it (clear_failures).
+        """
         key = {"pk": _s(f"login#{username}")}
-        with self._translated("record-failure"):
-            try:
-                answer = self.client.update_item(
-                    TableName=self.table_name,
-                    Key=key,
-                    UpdateExpression="ADD failures :one SET expires_at = if_not_exists(expires_at, :e)",
-                    ConditionExpression=f"attribute_not_exists(pk) OR {TTL_ATTRIBUTE} > :now",
-                    ExpressionAttributeValues={
-                        ":one": _n(1),
-                        ":e": _n(now + window_seconds),
-                        ":now": _n(now),
-                    },
-                    ReturnValues="ALL_NEW",
-                )
-            except Exception as exc:
-                if not self._is_condition_failure(exc):
-                    raise
-                # The old window has passed but TTL has not removed it yet: open a new one.
-                self.client.put_item(
-                    TableName=self.table_name,
-                    Item={**key, "failures": _n(1), TTL_ATTRIBUTE: _n(now + window_seconds)},
-                )
-                return 1
-        return _read_int(answer["Attributes"], "failures")
+        values = {":one": _n(1), ":e": _n(now + window_seconds), ":now": _n(now), ":limit": _n(limit)}
+        with self._translated("take-attempt"):
+            for _ in range(2):  # a second round only when another request reopened the window meanwhile
+                try:
+                    self.client.update_item(
+                        TableName=self.table_name,
+                        Key=key,
+                        UpdateExpression="ADD failures :one SET expires_at = if_not_exists(expires_at, :e)",
+                        ConditionExpression=(
+                            "attribute_not_exists(pk) OR (expires_at > :now AND failures < :limit)"
+                        ),
+                        ExpressionAttributeValues=values,
+                    )
+                    return True
+                except Exception as exc:
+                    if not self._is_condition_failure(exc):
+                        raise
+                try:  # the limit is reached, or the old window passed and TTL has not removed it yet
+                    self.client.put_item(
+                        TableName=self.table_name,
+                        Item={**key, "failures": _n(1), TTL_ATTRIBUTE: _n(now + window_seconds)},
+                        ConditionExpression="expires_at <= :now",
+                        ExpressionAttributeValues={":now": _n(now)},
+                    )
+                    return True
+                except Exception as exc:
+                    if not self._is_condition_failure(exc):
+                        raise
+        return False
 
     def clear_failures(self, username: str) -> None:
         with self._translated("clear-failures"):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import sys
@@ -18,6 +17,7 @@ sys.path.insert(0, str(PROJECT_ROOT))
 
 from chalicelib import runtime  # noqa: E402
 from chalicelib.localstore import LOCAL_AWS_ENVIRONMENT, LocalServer, dynalite_available, start_dynalite  # noqa: E402
+from tests.events import proxy_event  # noqa: E402, F401  (re-exported for the suites)
 
 KEY = "12345"
 TABLE = "eqsash-dev"  # the dev stage's table in .chalice/config.json
@@ -124,41 +124,6 @@ def error_of(response: Any) -> tuple[int, str]:
     assert set(body["error"]) == {"code", "message"}, body
     assert isinstance(body["error"]["message"], str) and body["error"]["message"]
     return response.status_code, body["error"]["code"]
-
-
-def proxy_event(
-    method: str = "GET",
-    *,
-    query: dict[str, list[str]] | None = None,
-    headers: dict[str, str] | None = None,
-    body: bytes | str | None = None,
-    base64_body: bool = False,
-    path: str = "/api",
-) -> dict[str, Any]:
-    """An API Gateway (REST, proxy) event as Lambda receives it."""
-    if isinstance(body, bytes):
-        body = base64.b64encode(body).decode() if base64_body else body.decode()
-    return {
-        "resource": path,
-        "path": path,
-        "httpMethod": method,
-        "headers": headers or {},
-        "multiValueHeaders": {name: [value] for name, value in (headers or {}).items()},
-        "queryStringParameters": {k: v[-1] for k, v in query.items()} if query else None,
-        "multiValueQueryStringParameters": query,
-        "pathParameters": None,
-        "stageVariables": None,
-        "requestContext": {
-            "resourcePath": path,
-            "httpMethod": method,
-            "path": f"/api{path}",
-            "requestId": "test-request-id",
-            "stage": "api",
-            "identity": {"sourceIp": "127.0.0.1"},
-        },
-        "body": body,
-        "isBase64Encoded": base64_body,
-    }
 
 
 # dynalite, started once for the whole run on a free 127.0.0.1 port and stopped after it.

@@ -11,7 +11,7 @@ from tests.conftest import PROJECT_ROOT
 PROBE = """
 import json, sys
 from app import app
-from tests.conftest import proxy_event
+from tests.events import proxy_event
 event = proxy_event(query={"key": ["12345"], "module": ["greeting"], "method": ["say_hello"]})
 answer = app(event, None)
 loaded = sorted(m for m in sys.modules if m.startswith("chalicelib.services."))

@@ -104,14 +104,23 @@ def test_an_expired_session_does_not_slide(any_store):
     assert any_store.slide_session("s1", NOW + 500, NOW + 101) is False
 
 
-def test_login_failures_count_within_a_window_and_reset_after_it(any_store):
-    assert any_store.failure_count("ann", NOW) == 0
-    assert [any_store.record_failure("ann", NOW + i, 900) for i in range(3)] == [1, 2, 3]
-    assert any_store.failure_count("ann", NOW + 10) == 3
-    assert any_store.failure_count("ann", NOW + 900) == 0
-    assert any_store.record_failure("ann", NOW + 901, 900) == 1
+def test_attempts_are_counted_up_to_the_limit_within_a_window(any_store):
+    assert [any_store.take_attempt("ann", NOW + i, 900, 3) for i in range(4)] == [True, True, True, False]
+    assert any_store.take_attempt("bob", NOW, 900, 3) is True  # other usernames are not affected
+
+
+def test_a_passed_window_opens_a_new_one_before_ttl_removes_it(any_store):
+    for i in range(3):
+        any_store.take_attempt("ann", NOW + i, 900, 3)
+    assert any_store.take_attempt("ann", NOW + 900, 900, 3) is True
+    assert [any_store.take_attempt("ann", NOW + 901, 900, 3) for _ in range(3)] == [True, True, False]
+
+
+def test_clearing_the_attempts_unlocks_at_once(any_store):
+    for i in range(3):
+        any_store.take_attempt("ann", NOW + i, 900, 3)
     any_store.clear_failures("ann")
-    assert any_store.failure_count("ann", NOW + 902) == 0
+    assert any_store.take_attempt("ann", NOW + 5, 900, 3) is True
 
 
 def test_creating_the_table_twice_is_harmless(any_store):
