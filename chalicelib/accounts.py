@@ -201,6 +201,13 @@ def set_disabled(store: DynamoStore, username: str, disabled: bool) -> int:
     return revoke_all(store, username) if disabled else 0
 
 
+def revoke_user(store: DynamoStore, username: str) -> int:
+    """End every token and session of an existing user; how many were ended."""
+    if store.get_user(username) is None:
+        raise NoSuchUser(username)
+    return revoke_all(store, username)
+
+
 def set_password(store: DynamoStore, username: str, password: str) -> int:
     """The administrator sets a password; every credential of the user ends."""
     if store.get_user(username) is None:

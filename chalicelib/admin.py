@@ -2,7 +2,8 @@
 
 The table comes from TABLE_NAME (or --table); a local endpoint from AWS_ENDPOINT_URL_DYNAMODB.
 Passwords are read from standard input only, never from the command line. Exit codes: 0 done,
-1 refused (no such user, user exists, invalid input), 2 usage, 3 storage unavailable.
+1 refused (no such user, user exists, invalid input), 2 usage, 3 storage unavailable, 4 set-up
+(no table, region, credentials or permission).
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from chalicelib import accounts
-from chalicelib.errors import ApiError, Unavailable
+from chalicelib.config import ConfigError
+from chalicelib.errors import ApiError, InvalidInput, Unavailable
+from chalicelib.localstore import defaults_for_local_endpoint
 from chalicelib.storage import DynamoStore
 
-EXIT_REFUSED, EXIT_USAGE, EXIT_UNAVAILABLE = 1, 2, 3
+EXIT_REFUSED, EXIT_USAGE, EXIT_UNAVAILABLE, EXIT_CONFIG = 1, 2, 3, 4
 ALLOW_FILE = Path(__file__).resolve().parent.parent / ".chalice" / "open-methods.txt"
 
 
@@ -38,6 +41,8 @@ def _create_user(store: DynamoStore, args: argparse.Namespace) -> str:
 
 
 def _set_roles(store: DynamoStore, args: argparse.Namespace) -> str:
+    if not args.role and not args.no_roles:
+        raise InvalidInput("name the roles with --role R (repeat), or pass --no-roles to remove them all")
     updated = accounts.set_roles(store, args.name, args.role)
     roles = ", ".join(args.role) or "(none)"
     return f"user {args.name} now has roles: {roles} ({updated} live credentials updated)"
@@ -59,11 +64,7 @@ def _enable(store: DynamoStore, args: argparse.Namespace) -> str:
 
 
 def _revoke(store: DynamoStore, args: argparse.Namespace) -> str:
-    if store.get_user(args.name) is None:
-        from chalicelib.storage import NoSuchUser
-
-        raise NoSuchUser(args.name)
-    return f"{accounts.revoke_all(store, args.name)} tokens and sessions of {args.name} ended"
+    return f"{accounts.revoke_user(store, args.name)} tokens and sessions of {args.name} ended"
 
 
 def _access_matrix(args: argparse.Namespace) -> tuple[str, int]:
@@ -124,6 +125,8 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument(
                 "--role", action="append", default=[], metavar="R", help="repeat for more roles"
             )
+            if name == "set-roles":
+                command.add_argument("--no-roles", action="store_true", help="remove every role")
         if stdin:
             command.add_argument(
                 "--password-stdin",
@@ -174,18 +177,22 @@ def main(argv: Sequence[str] | None = None, store: DynamoStore | None = None) ->
     if store is None:
         if not args.table:
             parser.error("no table: set TABLE_NAME or pass --table")
+        defaults_for_local_endpoint()
         store = DynamoStore(args.table)
     try:
         print(args.handler(store, args))
     except Unavailable as error:
         print(f"error: storage unavailable ({error.message})", file=sys.stderr)
         return EXIT_UNAVAILABLE
+    except ConfigError as error:
+        print(f"error: {error.message}", file=sys.stderr)
+        return EXIT_CONFIG
     except ApiError as error:
         print(f"error: {error.message}", file=sys.stderr)
         return EXIT_REFUSED
-    except Exception as error:  # botocore's own: no region, no credentials, a bad endpoint URL
-        print(f"error: {type(error).__name__}: {error}", file=sys.stderr)
-        return EXIT_UNAVAILABLE
+    except ValueError as error:  # botocore's own, such as an endpoint URL that is no URL
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_CONFIG
     return 0
 
 

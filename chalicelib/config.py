@@ -13,6 +13,7 @@ T = TypeVar("T")
 
 SAMPLE_API_KEY = "12345"
 LOCAL_STAGES = frozenset({"dev", "local", "test"})
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class ConfigError(Internal):
@@ -53,7 +54,7 @@ def _read(environ: Mapping[str, str], name: str, cast: Callable[[str, str], T], 
     return default if raw == "" else cast(name, raw)
 
 
-def _name(name: str, raw: str) -> str:
+def _as_is(name: str, raw: str) -> str:
     return raw
 
 
@@ -77,7 +78,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     raw_keys = _required(env, "API_KEY", "the gateway refuses to serve without a key")
     table_name = _required(env, "TABLE_NAME", "users, tokens and sessions live in that DynamoDB table")
-    stage = _read(env, "STAGE", _name, "prod")
+    stage = _read(env, "STAGE", _as_is, "prod")
     keys = parse_api_keys(raw_keys)
     if SAMPLE_API_KEY in keys and stage not in LOCAL_STAGES:
         raise ConfigError(
@@ -88,15 +89,19 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         api_keys=keys,
         table_name=table_name,
         stage=stage,
-        session_name=_read(env, "SESSION_NAME", _name, defaults.session_name),
+        session_name=_read(env, "SESSION_NAME", _as_is, defaults.session_name),
         token_ttl_seconds=_read(env, "TOKEN_TTL_SECONDS", _positive_int, defaults.token_ttl_seconds),
         session_ttl_seconds=_read(env, "SESSION_TTL_SECONDS", _positive_int, defaults.session_ttl_seconds),
         session_max_seconds=_read(env, "SESSION_MAX_SECONDS", _positive_int, defaults.session_max_seconds),
         max_body_bytes=_read(env, "MAX_BODY_BYTES", _positive_int, defaults.max_body_bytes),
         login_max_failures=_read(env, "LOGIN_MAX_FAILURES", _positive_int, defaults.login_max_failures),
         login_window_seconds=_read(env, "LOGIN_WINDOW_SECONDS", _positive_int, defaults.login_window_seconds),
-        log_level=_read(env, "LOG_LEVEL", _name, defaults.log_level).upper(),
+        log_level=_read(env, "LOG_LEVEL", _as_is, defaults.log_level).upper(),
     )
+    if settings.log_level not in LOG_LEVELS:
+        raise ConfigError(
+            f"setting LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {settings.log_level!r}"
+        )
     if not settings.session_name.isidentifier():
         raise ConfigError(f"setting SESSION_NAME must be an identifier, got {settings.session_name!r}")
     return settings

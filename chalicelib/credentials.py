@@ -7,7 +7,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from chalicelib.request import ApiRequest
+from chalicelib.request import ApiRequest, param_str
 from chalicelib.storage import CredentialKind
 
 SECRET_BYTES = 32  # 256 bits of randomness per token and session id
@@ -42,11 +42,9 @@ def new_secret() -> str:
     return secrets.token_urlsafe(SECRET_BYTES)
 
 
-def _string(value: object) -> str | None:
-    """A non-empty string parameter; any other value counts as a (malformed) credential."""
-    if value is None or value == "":
-        return None
-    return value if isinstance(value, str) else "\0malformed"
+def _string(request: ApiRequest, name: str) -> str | None:
+    """A credential parameter: None when absent or empty, 400 when it is not a string."""
+    return param_str(request.params, name) or None
 
 
 def credential_from(request: ApiRequest, session_name: str) -> Credential | None:
@@ -55,10 +53,10 @@ def credential_from(request: ApiRequest, session_name: str) -> Credential | None
     if header:
         scheme, _, value = header.partition(" ")
         return Credential("token", value.strip() if scheme.lower() == "bearer" else "\0not-bearer")
-    token = _string(request.params.get("token"))
+    token = _string(request, "token")
     if token is not None:
         return Credential("token", token)
-    session = _string(request.params.get(session_name))
+    session = _string(request, session_name)
     if session is not None:
         return Credential("session", session)
     cookie = request.cookies.get(session_name, "")

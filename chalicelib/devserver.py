@@ -1,9 +1,9 @@
 """`make run`: an embedded DynamoDB-compatible server, the table, an administrator, then `chalice local`.
 
-Environment: PORT (8000), STAGE_NAME (dev), ADMIN_USER (admin), ADMIN_PASSWORD (random, printed
-once), LOCAL_STORE (`moto`, in memory, the default; or `dynalite`, kept in LOCAL_DATA, default
-`.local-data`). Ctrl-C or SIGTERM stops everything. Variables set in the shell win over the
-stage's values in .chalice/config.json.
+Environment: PORT (8000), STORE_PORT (PORT + 1; 0 picks a free one), STAGE_NAME (dev),
+ADMIN_USER (admin), ADMIN_PASSWORD (random, printed once), LOCAL_STORE (`moto`, in memory, the
+default; or `dynalite`, kept in LOCAL_DATA, default `.local-data`). Ctrl-C or SIGTERM stops
+everything. Variables set in the shell win over the stage's values in .chalice/config.json.
 """
 
 from __future__ import annotations
@@ -27,12 +27,12 @@ from chalicelib.localstore import (
 )
 
 
-def _start_store() -> LocalServer:
+def _start_store(port: int) -> LocalServer:
     kind = os.environ.get("LOCAL_STORE", "moto")
     if kind == "moto":
-        return start_moto()
+        return start_moto(port)
     if kind == "dynalite":
-        return start_dynalite(Path(os.environ.get("LOCAL_DATA", PROJECT_ROOT / ".local-data")))
+        return start_dynalite(Path(os.environ.get("LOCAL_DATA", PROJECT_ROOT / ".local-data")), port)
     raise SystemExit(f"LOCAL_STORE must be 'moto' or 'dynalite', not {kind!r}")
 
 
@@ -73,6 +73,12 @@ def _serve(config: Any, port: int) -> None:
             super().setup()
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
+        def log_message(self, format: str, *args: Any) -> None:
+            # The request line without its query string: keys, tokens and passwords stay out of the log.
+            if args and isinstance(args[0], str):
+                args = (args[0].split("?", 1)[0] + (" HTTP/1.1" if "?" in args[0] else ""), *args[1:])
+            super().log_message(format, *args)
+
         def __getattr__(self, name: str) -> Any:
             # Every verb reaches the app (TRACE, CONNECT, ...), which answers in the contract's shape,
             # where http.server would answer 501 in HTML.
@@ -102,10 +108,13 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     port = int(os.environ.get("PORT", "8000"))
     config = _stage_environment(os.environ.get("STAGE_NAME", "dev"))
-    store = _start_store()
+    store = _start_store(int(os.environ.get("STORE_PORT", port + 1)))
     try:
         use_local_aws_environment(store.endpoint)
         print(f"DynamoDB-compatible server ({os.environ.get('LOCAL_STORE', 'moto')}) at {store.endpoint}")
+        table = os.environ.get("TABLE_NAME")
+        cli = ".venv/bin/python -m chalicelib.admin list-users"
+        print(f"Admin CLI: TABLE_NAME={table} AWS_ENDPOINT_URL_DYNAMODB={store.endpoint} {cli}")
         _ensure_administrator()
         _serve(config, port)
     except KeyboardInterrupt:

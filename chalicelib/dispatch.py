@@ -5,13 +5,17 @@ Shared by external (HTTP) calls and internal ones (`ctx.call`, `chalicelib.api.c
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from chalicelib.context import Context
 from chalicelib.declarations import MethodSpec
-from chalicelib.errors import ApiError, Forbidden, Internal, Unauthenticated
+from chalicelib.errors import Forbidden, Internal, Unauthenticated
 from chalicelib.identity import User, may_call
+from chalicelib.names import shown
 from chalicelib.registry import Registry, ServiceModule
+
+logger = logging.getLogger(__name__)
 
 MAX_CALL_DEPTH = 16
 
@@ -24,9 +28,10 @@ def check_access(spec: MethodSpec, user: User | None) -> None:
     """401 for a caller without credentials, 403 for one without any of the roles."""
     if may_call(user, spec.access):
         return
+    # The messages name no method: a refusal inside an internal call must not reveal its target.
     if user is None:
-        raise Unauthenticated(f"{spec.module}.{spec.name} needs a token or a session")
-    raise Forbidden(f"{spec.module}.{spec.name} needs one of the roles: {', '.join(spec.access or ())}")
+        raise Unauthenticated("this method needs a token or a session")
+    raise Forbidden("the credential lacks the roles this method needs")
 
 
 def lookup(
@@ -50,9 +55,14 @@ class InternalCaller:
 
     def __call__(self, parent: Context, module: str, method: str, data: Any = None) -> Any:
         if parent.depth >= MAX_CALL_DEPTH:
-            raise CallDepthExceeded(
-                f"internal calls nested deeper than {MAX_CALL_DEPTH} at {module}.{method}: runaway recursion?"
+            logger.error(
+                "request %s: internal calls nested deeper than %s at %s.%s",
+                parent.request_id,
+                MAX_CALL_DEPTH,
+                shown(module),
+                shown(method),
             )
+            raise CallDepthExceeded(f"internal calls nested deeper than {MAX_CALL_DEPTH}: runaway recursion?")
         service_module, spec = lookup(self._registry, module, method, external_only=False)
         return run(service_module, spec, data, parent.child())
 
@@ -60,4 +70,4 @@ class InternalCaller:
         return Context(user=user, request_id=request_id, _internal_caller=self)
 
 
-__all__ = ["ApiError", "CallDepthExceeded", "InternalCaller", "check_access", "lookup", "run"]
+__all__ = ["CallDepthExceeded", "InternalCaller", "check_access", "lookup", "run"]

@@ -16,7 +16,7 @@ from chalicelib.config import ConfigError, Settings
 from chalicelib.errors import ApiError, BadRequest, Internal, InvalidKey
 from chalicelib.identity import User
 from chalicelib.request import ApiRequest, from_chalice, param_str
-from chalicelib.responses import error_response, result_response
+from chalicelib.responses import error_response, mark_view_answer, result_response
 
 if TYPE_CHECKING:
     from chalice.app import Request, Response
@@ -68,6 +68,10 @@ def serve(request: ApiRequest, settings: Settings) -> Response:
 
 def handle(chalice_request: Request | None) -> Response:
     """Answer one HTTP request; never raises."""
+    return mark_view_answer(_answer(chalice_request))
+
+
+def _answer(chalice_request: Request | None) -> Response:
     if chalice_request is None:  # Chalice always sets it for an HTTP event
         return error_response(Internal("no request"))
     request_id = str((chalice_request.context or {}).get("requestId") or "-")

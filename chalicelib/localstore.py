@@ -37,6 +37,16 @@ def use_local_aws_environment(endpoint: str) -> None:
     os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
 
 
+def defaults_for_local_endpoint() -> None:
+    """Placeholder credentials and region when AWS_ENDPOINT_URL_DYNAMODB points at this machine."""
+    from urllib.parse import urlparse
+
+    host = urlparse(os.environ.get("AWS_ENDPOINT_URL_DYNAMODB", "")).hostname or ""
+    if host in ("127.0.0.1", "localhost", "::1"):
+        for name, value in LOCAL_AWS_ENVIRONMENT.items():
+            os.environ.setdefault(name, value)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -44,11 +54,11 @@ def free_port() -> int:
         return port
 
 
-def start_moto() -> LocalServer:
+def start_moto(port: int = 0) -> LocalServer:
     """moto's server in a daemon thread of this process (in memory, ready in about a second)."""
     from moto.server import ThreadedMotoServer
 
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
     return LocalServer(f"http://{host}:{port}", server.stop)
@@ -72,13 +82,13 @@ def dynalite_available() -> bool:
     return DYNALITE.exists() and shutil.which("node") is not None
 
 
-def start_dynalite(path: Path | None = None) -> LocalServer:
+def start_dynalite(path: Path | None = None, port: int = 0) -> LocalServer:
     """dynalite (npm, LevelDB-backed) in a child process; `path` keeps its data between runs."""
     if not dynalite_available():
         raise RuntimeError(
             f"dynalite is not installed at {DYNALITE}: run `make test` or `npm ci --prefix tests/integration`"
         )
-    port = free_port()
+    port = port or free_port()
     command = [
         str(DYNALITE),
         "--host",

@@ -12,3 +12,10 @@ _PUBLIC_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 def is_public_name(name: object) -> bool:
     return isinstance(name, str) and len(name) <= MAX_NAME_LENGTH and _PUBLIC_NAME.fullmatch(name) is not None
+
+
+def shown(name: object) -> str:
+    """A name as an error message may quote it: at most MAX_NAME_LENGTH characters, printable."""
+    text = name if isinstance(name, str) else repr(name)
+    clipped = text[:MAX_NAME_LENGTH] + ("..." if len(text) > MAX_NAME_LENGTH else "")
+    return clipped if clipped.isprintable() else repr(clipped)[1:-1]

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.errors import BadRequest, ContractError, Internal, MethodNotAllowed, UnsupportedMediaType
+from chalicelib.responses import error_response, forget_view_answer, is_view_answer
 
 if TYPE_CHECKING:
     from chalice.app import Request, Response
@@ -36,9 +37,7 @@ def _chalice_error(body: Any) -> tuple[str, str] | None:
 
 def translated(response: Response) -> Response:
     """The same refusal in the contract's shape, or the response itself when it is not one."""
-    from chalicelib.responses import error_response
-
-    found = _chalice_error(response.body)
+    found = _chalice_error(response.body) if response.status_code >= 400 else None
     if found is None:
         return response
     code, message = found
@@ -55,10 +54,10 @@ def translated(response: Response) -> Response:
 
 def contract_refusals(event: Request, get_response: Callable[[Request], Response]) -> Response:
     """Chalice http middleware: it sees every answer, Chalice's early refusals included."""
+    forget_view_answer()
     try:
-        return translated(get_response(event))
+        response = get_response(event)
+        return response if is_view_answer(response) else translated(response)
     except Exception:
         logger.exception("unhandled exception around the view")
-        from chalicelib.responses import error_response
-
         return error_response(Internal("internal error"))

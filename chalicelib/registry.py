@@ -16,7 +16,7 @@ from typing import Any
 
 from chalicelib.declarations import DeclarationError, MethodSpec, method_specs
 from chalicelib.errors import UnknownMethod, UnknownModule
-from chalicelib.names import is_public_name
+from chalicelib.names import is_public_name, shown
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ class ServiceModule:
         """The named API method; internal ones look exactly like missing ones to external callers."""
         spec = self.methods.get(name) if is_public_name(name) else None
         if spec is None or (external_only and not spec.is_external):
-            raise UnknownMethod(f"module '{self.name}' has no method '{name}'")
+            raise UnknownMethod(f"module '{self.name}' has no method '{shown(name)}'")
         return spec
 
 
@@ -66,7 +66,7 @@ class Registry:
         loaded = self._loaded.get(name)
         if loaded is None:
             if not is_public_name(name) or not (self._directory / f"{name}.py").is_file():
-                raise UnknownModule(f"no module '{name}'")
+                raise UnknownModule(f"no module '{shown(name)}'")
             with self._lock:
                 loaded = self._loaded.get(name) or self._load(name)
                 self._loaded[name] = loaded

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from chalice.app import Request
 
-MAX_FIELDS = 1000  # form and multipart fields in one body
+MAX_FIELDS = 1000  # query, form and multipart fields in one request part (PHP: max_input_vars)
 
 _FORM = "application/x-www-form-urlencoded"
 _MULTIPART = "multipart/form-data"
@@ -134,11 +134,16 @@ def _request_id(context: Mapping[str, object] | None) -> str:
     return uuid.uuid4().hex
 
 
-def _query_pairs(query: Mapping[str, list[str]] | None) -> Iterator[Pair]:
-    """(name, value) pairs of a multi-valued query, in key order then value order."""
-    for name, values in (query or {}).items():
-        for value in values:
-            yield name, value
+def _query_pairs(query: Mapping[str, list[str]] | None) -> list[Pair]:
+    """(name, value) pairs of a multi-valued query, in key order then value order, at most MAX_FIELDS.
+
+    API Gateway's REST event groups a query's values by name, so the order between different
+    names is lost: `data[]=a&data[1]=b&data[]=c` arrives as data[] = [a, c], data[1] = [b].
+    """
+    pairs = [(name, value) for name, values in (query or {}).items() for value in values]
+    if len(pairs) > MAX_FIELDS:
+        raise BadRequest(f"a query may hold at most {MAX_FIELDS} fields")
+    return pairs
 
 
 def _checked(pairs: Iterable[Pair]) -> Iterator[Pair]:

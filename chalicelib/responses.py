@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from contextvars import ContextVar
 from typing import Any
 
 from chalice.app import Response
@@ -19,7 +20,28 @@ TEXT = "text/plain; charset=utf-8"
 BINARY = "application/octet-stream"
 
 
+# The answer the /api view gave for the request being served, so that what wraps the view can tell
+# it from an answer Chalice made itself (a refusal before the view ran, or one that replaced it).
+_view_answer: ContextVar[Response | None] = ContextVar("eqsash_view_answer", default=None)
+
+
+def mark_view_answer(response: Response) -> Response:
+    _view_answer.set(response)
+    return response
+
+
+def is_view_answer(response: Response) -> bool:
+    return _view_answer.get() is response
+
+
+def forget_view_answer() -> None:
+    _view_answer.set(None)
+
+
 def error_response(error: ApiError, headers: dict[str, Any] | None = None) -> Response:
+    if not 400 <= error.status <= 599:  # a method raised ApiError with a status that is no error
+        logger.error("an ApiError with status %s answered as 500 internal", error.status)
+        error = Internal("internal error")
     body = render_json(error.to_body())
     return Response(body=body, status_code=error.status, headers={**(headers or {}), "Content-Type": JSON})
 

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from chalicelib.config import ConfigError
 from chalicelib.errors import ApiError, Unavailable
 
 if TYPE_CHECKING:
@@ -32,21 +33,16 @@ MAX_ATTEMPTS = 3  # botocore "standard" retry mode: the first call and two retri
 
 CredentialKind = Literal["token", "session"]
 
-_UNAVAILABLE_CODES = frozenset(
-    {
-        "ProvisionedThroughputExceededException",
-        "ThrottlingException",
-        "RequestLimitExceeded",
-        "InternalServerError",
-        "ServiceUnavailable",
-        "ResourceNotFoundException",
-        "UnrecognizedClientException",
-        "InvalidSignatureException",
-        "AccessDeniedException",
-        "ExpiredTokenException",
-        "TransactionConflictException",
-    }
-)
+# Storage that is there but did not answer in time: try again later (503).
+_UNAVAILABLE_CODES = frozenset({
+    "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
+    "InternalServerError", "ServiceUnavailable", "TransactionConflictException", "ExpiredTokenException",
+})  # fmt: skip
+# Storage that will not work until someone fixes the set-up: no table, no permission, bad credentials.
+_MISCONFIGURED_CODES = frozenset({
+    "ResourceNotFoundException", "UnrecognizedClientException", "InvalidSignatureException",
+    "AccessDeniedException", "MissingAuthenticationTokenException",
+})  # fmt: skip
 
 
 class StorageError(ApiError):
@@ -54,7 +50,11 @@ class StorageError(ApiError):
 
 
 class StorageUnavailable(Unavailable):
-    """Storage did not answer (or refused us) after bounded retries."""
+    """Storage did not answer after bounded retries."""
+
+
+class StorageMisconfigured(ConfigError):
+    """No table, no region, no credentials or no permission: a set-up to fix, not a moment to wait."""
 
 
 class UserExists(StorageError):
@@ -156,13 +156,23 @@ class DynamoStore:
 
     @contextmanager
     def _translated(self, action: str) -> Iterator[None]:
-        """ClientError and connection failures become StorageUnavailable; our own bugs stay loud."""
-        from botocore.exceptions import BotoCoreError, ClientError
+        """Failures to answer: StorageUnavailable; set-up mistakes: StorageMisconfigured; bugs stay loud."""
+        from botocore.exceptions import (
+            BotoCoreError,
+            ClientError,
+            NoCredentialsError,
+            NoRegionError,
+            PartialCredentialsError,
+        )
 
         try:
             yield
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code", "")
+            if code in _MISCONFIGURED_CODES:
+                raise StorageMisconfigured(
+                    f"storage {action} on table {self.table_name!r} refused: {code}"
+                ) from exc
             if (
                 code in _UNAVAILABLE_CODES
                 or exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) >= 500
@@ -170,6 +180,10 @@ class DynamoStore:
                 logger.warning("storage %s failed: %s", action, code)
                 raise StorageUnavailable("storage is unavailable; try again later") from exc
             raise
+        except (NoRegionError, NoCredentialsError, PartialCredentialsError) as exc:
+            raise StorageMisconfigured(
+                f"storage {action}: {exc} (set AWS_DEFAULT_REGION and credentials)"
+            ) from exc
         except BotoCoreError as exc:
             logger.warning("storage %s failed: %s", action, type(exc).__name__)
             raise StorageUnavailable("storage is unavailable; try again later") from exc

@@ -44,6 +44,7 @@ def start_live_server(**environment: str) -> LiveServer:
     env = {
         **os.environ,
         "PORT": str(port),
+        "STORE_PORT": "0",
         "ADMIN_PASSWORD": ADMIN_PASSWORD,
         "PYTHONUNBUFFERED": "1",
         **environment,

@@ -24,7 +24,7 @@ class Service:
         ctx.set_cookie(
             settings.session_name,
             issued.session,
-            max_age=settings.session_ttl_seconds,
+            max_age=settings.session_max_seconds,  # the store slides the idle expiry; the cookie lasts
             path="/",
             secure=True,
             httponly=True,

@@ -64,8 +64,8 @@ def test_set_roles_disable_enable_revoke(moto_store, monkeypatch, capsys):
 
 
 def test_commands_on_an_unknown_user_exit_1(moto_store, monkeypatch, capsys):
-    for command in ("set-roles", "disable-user", "enable-user", "revoke-user"):
-        code, _, err = run(moto_store, monkeypatch, capsys, command, "ghost")
+    for command in (["set-roles", "--role", "x"], ["disable-user"], ["enable-user"], ["revoke-user"]):
+        code, _, err = run(moto_store, monkeypatch, capsys, *command, "ghost")
         assert code == 1 and "ghost" in err, command
 
 
@@ -122,3 +122,28 @@ def test_the_cli_reports_an_unreachable_endpoint_with_exit_3(monkeypatch, capsys
     store = DynamoStore("t", lambda: make_client(endpoint))
     code, _, err = run(store, monkeypatch, capsys, "list-users")
     assert code == 3 and "unavailable" in err
+
+
+def test_set_roles_without_roles_asks_for_no_roles(moto_store, monkeypatch, capsys):
+    run(
+        moto_store,
+        monkeypatch,
+        capsys,
+        "create-user",
+        "ann",
+        "--role",
+        "a",
+        "--password-stdin",
+        stdin="a long password\n",
+    )
+    code, _, err = run(moto_store, monkeypatch, capsys, "set-roles", "ann")
+    assert code == 1 and "--no-roles" in err and moto_store.get_user("ann").roles == ("a",)
+    assert run(moto_store, monkeypatch, capsys, "set-roles", "ann", "--no-roles")[0] == 0
+    assert moto_store.get_user("ann").roles == ()
+
+
+def test_a_missing_table_is_a_set_up_error_with_exit_4(moto_store, monkeypatch, capsys):
+    from chalicelib.storage import DynamoStore
+
+    code, _, err = run(DynamoStore("no-such-table"), monkeypatch, capsys, "list-users")
+    assert code == 4 and "no-such-table" in err
