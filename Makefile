@@ -30,6 +30,12 @@ run: $(STAMP)
 test: $(STAMP) $(NODE_DEPS)
 	$(PY) -m pytest -q
 
+## The prod stage as a SAM template, offline (no AWS): build/package/sam.json and deployment.zip.
+.PHONY: package
+PACKAGE_DIR ?= build/package
+package: $(STAMP)
+	$(PY) -m chalicelib.packaging $(PACKAGE_DIR)
+
 ## Lint, types, and a validation of every service module's declarations.
 check: $(STAMP)
 	$(PY) -m ruff check .
