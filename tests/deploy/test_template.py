@@ -293,22 +293,22 @@ def test_only_the_api_function_has_an_http_route(resources):
     assert "Events" not in resources["Internal"]["Properties"]
 
 
-def test_only_the_example_schedule_may_invoke_the_internal_entry(resources):
-    permissions = of_type(resources, "AWS::Lambda::Permission")
-    internal = {
-        name: permission["Properties"]
-        for name, permission in permissions.items()
-        if permission["Properties"]["FunctionName"]
-        in ({"Ref": "Internal"}, {"Fn::GetAtt": ["Internal", "Arn"]})
-    }
-    assert internal == {
-        "ExampleSchedulePermission": {
-            "FunctionName": {"Ref": "Internal"},
-            "Action": "lambda:InvokeFunction",
-            "Principal": "events.amazonaws.com",
-            "SourceArn": {"Fn::GetAtt": ["ExampleSchedule", "Arn"]},
-        }
-    }
+def test_only_schedules_of_the_stack_may_invoke_the_internal_entry(resources):
+    """Each grant to invoke it is for EventBridge, from one rule of this template that targets it."""
+    internal = {"Ref": "Internal"}, {"Fn::GetAtt": ["Internal", "Arn"]}
+    grants = [
+        permission["Properties"]
+        for permission in of_type(resources, "AWS::Lambda::Permission").values()
+        if permission["Properties"]["FunctionName"] in internal
+    ]
+    assert grants
+    for grant in grants:
+        assert grant["Principal"] == "events.amazonaws.com"
+        assert grant["Action"] == "lambda:InvokeFunction"
+        rule_name, attribute = grant["SourceArn"]["Fn::GetAtt"]
+        rule = resources[rule_name]
+        assert (rule["Type"], attribute) == ("AWS::Events::Rule", "Arn")
+        assert [target["Arn"] for target in rule["Properties"]["Targets"]] == [internal[1]]
 
 
 def test_the_example_schedule_is_disabled_and_targets_the_internal_entry(resources):
@@ -317,6 +317,9 @@ def test_the_example_schedule_is_disabled_and_targets_the_internal_entry(resourc
     assert rule["Properties"]["State"] == "DISABLED"
     (target,) = rule["Properties"]["Targets"]
     assert target["Arn"] == {"Fn::GetAtt": ["Internal", "Arn"]}
+    assert resources["ExampleSchedulePermission"]["Properties"]["SourceArn"] == {
+        "Fn::GetAtt": ["ExampleSchedule", "Arn"]
+    }
 
 
 def test_the_example_schedules_input_is_an_event_the_internal_entry_serves(resources, app):
