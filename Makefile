@@ -30,6 +30,12 @@ run: $(STAMP)
 test: $(STAMP) $(NODE_DEPS)
 	$(PY) -m pytest -q
 
+## The prod stage as a SAM template, offline (no AWS): build/package/sam.json and deployment.zip.
+.PHONY: package
+PACKAGE_DIR ?= build/package
+package: $(STAMP)
+	$(PY) -m chalicelib.packaging $(PACKAGE_DIR)
+
 ## Lint, types, every service module's declarations, and no method open to everyone by mistake.
 check: $(STAMP)
 	$(PY) -m ruff check .
@@ -47,4 +53,4 @@ fmt: $(STAMP)
 	$(PY) -m ruff check --fix .
 
 clean:
-	rm -rf $(VENV) tests/integration/node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build tests/integration/node_modules .pytest_cache .mypy_cache .ruff_cache

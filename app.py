@@ -1,8 +1,10 @@
 """eqsash-api as an AWS Chalice app: routes only; every decision is made in chalicelib."""
 
+from typing import Any
+
 from chalice.app import Chalice
 
-from chalicelib import gateway
+from chalicelib import gateway, internal_entry
 from chalicelib.refusals import contract_refusals
 
 app = Chalice(app_name="eqsash-api")
@@ -16,3 +18,9 @@ app.register_middleware(contract_refusals, "http")
 )
 def api() -> object:
     return gateway.handle(app.current_request)
+
+
+@app.lambda_function(name="internal")
+def internal(event: object, context: Any) -> dict[str, Any]:
+    """Internal calls for IAM-authorized invokers only: a plain Lambda function, no HTTP route."""
+    return internal_entry.handle(event, getattr(context, "aws_request_id", "-"))

@@ -1,0 +1,342 @@
+"""The packaged prod template: valid for cfn-lint, and holding exactly the table, keys and grants intended."""
+
+from __future__ import annotations
+
+import ast
+import json
+import zipfile
+from collections.abc import Iterator
+from typing import Any
+
+from cfnlint.api import ManualArgs, lint
+
+from chalicelib.storage import OWNER_INDEX, TTL_ATTRIBUTE, DynamoStore
+from tests.conftest import PROJECT_ROOT
+
+CHALICELIB = PROJECT_ROOT / "chalicelib"
+FUNCTIONS = {"APIHandler", "Internal"}
+TABLE_ARN = {"Fn::GetAtt": ["Table", "Arn"]}
+INDEX_ARN = {"Fn::Sub": "${Table.Arn}/index/" + OWNER_INDEX}
+# DynamoStore methods that only the admin CLI and the local dev server call, with the operator's
+# own credentials: the functions never create the table, turn on TTL, or scan for users.
+ADMIN_ONLY_METHODS = {"create_table", "_enable_ttl", "list_users"}
+
+
+def of_type(resources: dict[str, Any], kind: str) -> dict[str, Any]:
+    return {name: resource for name, resource in resources.items() if resource["Type"] == kind}
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+# -- cfn-lint ------------------------------------------------------------------------------------
+
+
+def test_the_template_passes_cfn_lint_including_its_informational_checks(template_text):
+    matches = lint(template_text, config=ManualArgs(regions=["us-east-1"], include_checks=["I"]))
+    assert [str(match) for match in matches] == []
+
+
+def test_cfn_lint_finds_the_fault_that_the_merge_template_repairs(template):
+    """chalice 1.34 names the API function's log group after `${ApiHandler}`, which does not exist."""
+    unrepaired = json.loads(json.dumps(template))
+    group = unrepaired["Resources"]["ApiHandlerLogGroup"]["Properties"]
+    assert group["LogGroupName"] == {"Fn::Sub": "/aws/lambda/${APIHandler}"}
+    group["LogGroupName"] = {"Fn::Sub": "/aws/lambda/${ApiHandler}"}
+    codes = {
+        match.rule.id for match in lint(json.dumps(unrepaired), config=ManualArgs(regions=["us-east-1"]))
+    }
+    assert "E3030" in codes
+
+
+# -- the table -----------------------------------------------------------------------------------
+
+
+class RecordingClient:
+    """Stands in for boto3's client: records what DynamoStore.create_table asks for."""
+
+    def __init__(self) -> None:
+        self.calls: dict[str, dict[str, Any]] = {}
+
+    def create_table(self, **kwargs: Any) -> None:
+        self.calls["create_table"] = kwargs
+
+    def update_time_to_live(self, **kwargs: Any) -> None:
+        self.calls["update_time_to_live"] = kwargs
+
+    def get_waiter(self, name: str) -> Any:
+        return type("Waiter", (), {"wait": lambda self, **kwargs: None})()
+
+
+def test_the_table_is_the_one_storage_creates(resources):
+    client = RecordingClient()
+    DynamoStore("t", client_factory=lambda: client).create_table()  # type: ignore[arg-type,return-value]
+    wanted = client.calls["create_table"]
+    table = resources["Table"]
+    assert table["Type"] == "AWS::DynamoDB::Table"
+    properties = table["Properties"]
+    assert "TableName" not in properties  # CloudFormation names it; the functions get it by Ref
+    assert properties["BillingMode"] == wanted["BillingMode"] == "PAY_PER_REQUEST"
+    assert properties["KeySchema"] == wanted["KeySchema"]
+    assert sorted(properties["AttributeDefinitions"], key=str) == sorted(
+        wanted["AttributeDefinitions"], key=str
+    )
+    assert properties["GlobalSecondaryIndexes"] == wanted["GlobalSecondaryIndexes"]
+    assert properties["GlobalSecondaryIndexes"][0]["IndexName"] == OWNER_INDEX
+    assert properties["GlobalSecondaryIndexes"][0]["Projection"] == {"ProjectionType": "KEYS_ONLY"}
+    ttl = client.calls["update_time_to_live"]["TimeToLiveSpecification"]
+    assert properties["TimeToLiveSpecification"] == ttl == {"AttributeName": TTL_ATTRIBUTE, "Enabled": True}
+
+
+def test_the_table_survives_mistakes(resources):
+    table = resources["Table"]
+    assert table["Properties"]["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert table["DeletionPolicy"] == table["UpdateReplacePolicy"] == "Retain"
+    assert table["Properties"]["DeletionProtectionEnabled"] is True
+    assert of_type(resources, "AWS::DynamoDB::Table") == {"Table": table}
+
+
+# -- the functions -------------------------------------------------------------------------------
+
+
+def test_the_functions_are_the_api_and_the_internal_entry(resources):
+    functions = of_type(resources, "AWS::Serverless::Function")
+    assert set(functions) == FUNCTIONS
+    assert functions["APIHandler"]["Properties"]["Handler"] == "app.app"
+    assert functions["Internal"]["Properties"]["Handler"] == "app.internal"
+    for function in functions.values():
+        assert function["Properties"]["Runtime"] == "python3.11"
+        assert function["Properties"]["CodeUri"] == "./deployment.zip"
+
+
+def test_every_function_gets_the_table_by_ref_and_the_key_from_secrets_manager(resources):
+    for name in FUNCTIONS:
+        variables = resources[name]["Properties"]["Environment"]["Variables"]
+        assert variables["STAGE"] == "prod"
+        assert variables["TABLE_NAME"] == {"Ref": "Table"}
+        condition, pinned, current = variables["API_KEY"]["Fn::If"]
+        assert condition == "ApiKeyVersionPinned"
+        assert pinned == {
+            "Fn::Sub": "{{resolve:secretsmanager:${ApiKeySecretId}:SecretString:::${ApiKeySecretVersionId}}}"
+        }
+        assert current == {"Fn::Sub": "{{resolve:secretsmanager:${ApiKeySecretId}:SecretString}}"}
+        others = {key: value for key, value in variables.items() if key not in ("TABLE_NAME", "API_KEY")}
+        assert all(isinstance(value, str) for value in others.values())
+
+
+def test_the_secret_and_its_version_are_parameters(template):
+    parameters = template["Parameters"]
+    assert parameters["ApiKeySecretId"]["Default"] == "eqsash/api-key"
+    assert parameters["ApiKeySecretVersionId"]["Default"] == ""
+    assert template["Conditions"]["ApiKeyVersionPinned"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "ApiKeySecretVersionId"}, ""]}]
+    }
+
+
+def test_no_key_is_committed_anywhere_in_the_template(template_text):
+    assert "12345" not in template_text
+    assert "API_KEY" in template_text  # the variable is there, only as a reference
+
+
+def test_the_outputs_name_what_operators_need(template):
+    outputs = template["Outputs"]
+    assert outputs["TableName"]["Value"] == {"Ref": "Table"}
+    assert outputs["InternalName"]["Value"] == {"Ref": "Internal"}
+    assert "EndpointURL" in outputs
+
+
+# -- IAM -----------------------------------------------------------------------------------------
+
+
+def role_of(function: dict[str, Any]) -> str:
+    role_name, attribute = function["Properties"]["Role"]["Fn::GetAtt"]
+    assert attribute == "Arn"
+    return str(role_name)
+
+
+def log_group_of(resources: dict[str, Any], function_name: str) -> str:
+    """The log group resource whose name is the function's: /aws/lambda/${Function}."""
+    groups = [
+        name
+        for name, group in of_type(resources, "AWS::Logs::LogGroup").items()
+        if group["Properties"]["LogGroupName"] == {"Fn::Sub": "/aws/lambda/${" + function_name + "}"}
+    ]
+    assert len(groups) == 1, f"{function_name} has no log group of its own: {groups}"
+    return groups[0]
+
+
+def statements(resources: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(role, statement) for every permission statement: inline role policies and policy resources."""
+    for name, resource in resources.items():
+        properties = resource.get("Properties", {})
+        if resource["Type"] == "AWS::IAM::Role":
+            assert "ManagedPolicyArns" not in properties and "PermissionsBoundary" not in properties
+            for policy in properties.get("Policies", []):
+                for statement in as_list(policy["PolicyDocument"]["Statement"]):
+                    yield name, statement
+        elif resource["Type"] == "AWS::IAM::RolePolicy":
+            for statement in as_list(properties["PolicyDocument"]["Statement"]):
+                yield properties["RoleName"]["Ref"], statement
+        else:
+            assert not resource["Type"].startswith("AWS::IAM::") or resource["Type"] == "AWS::IAM::Role", name
+
+
+def test_every_statement_names_the_table_its_index_or_the_functions_own_log_group(resources):
+    own_log_group = {
+        role_of(resources[name]): {"Fn::GetAtt": [log_group_of(resources, name), "Arn"]} for name in FUNCTIONS
+    }
+    seen = 0
+    for role, statement in statements(resources):
+        seen += 1
+        assert (
+            statement["Effect"] == "Allow" and "NotAction" not in statement and "NotResource" not in statement
+        )
+        actions, targets = as_list(statement["Action"]), as_list(statement["Resource"])
+        assert actions and all("*" not in action for action in actions), statement
+        assert all(not isinstance(target, str) for target in targets), statement  # no literal ARN, no "*"
+        if all(action.startswith("logs:") for action in actions):
+            assert targets == [own_log_group[role]], statement
+            assert set(actions) == {"logs:CreateLogStream", "logs:PutLogEvents"}
+        else:
+            assert all(action.startswith("dynamodb:") for action in actions), statement
+            assert all(target in (TABLE_ARN, INDEX_ARN) for target in targets), statement
+    assert seen == 3 * len(FUNCTIONS)  # table items, the index, its own logs
+
+
+def granted(resources: dict[str, Any], role: str) -> dict[str, set[str]]:
+    """For one role: DynamoDB actions by target ('table' or 'index')."""
+    found: dict[str, set[str]] = {"table": set(), "index": set()}
+    for owner, statement in statements(resources):
+        if owner != role:
+            continue
+        for target in as_list(statement["Resource"]):
+            for action in as_list(statement["Action"]):
+                if action.startswith("dynamodb:"):
+                    found["table" if target == TABLE_ARN else "index"].add(action.removeprefix("dynamodb:"))
+    return found
+
+
+def client_operations() -> dict[str, set[str]]:
+    """DynamoStore method -> the DynamoDB operations it calls (self.client.x(...), paginators)."""
+    tree = ast.parse((CHALICELIB / "storage.py").read_text())
+    store = next(node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == "DynamoStore")
+    operations: dict[str, set[str]] = {}
+    for method in store.body:
+        if not isinstance(method, ast.FunctionDef):
+            continue
+        found = operations.setdefault(method.name, set())
+        for node in ast.walk(method):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            owner = node.func.value
+            if not (isinstance(owner, ast.Attribute) and owner.attr == "client"):
+                continue
+            name = node.func.attr
+            if name == "get_paginator":
+                name = node.args[0].value  # type: ignore[attr-defined]
+            elif name == "get_waiter":
+                name = "describe_table"
+            found.add("".join(part.title() for part in name.split("_")))
+    return operations
+
+
+def test_granted_actions_are_exactly_those_the_functions_code_calls(resources):
+    operations = client_operations()
+    assert operations["create_table"] >= {"CreateTable", "DescribeTable"}
+    assert operations["list_users"] == {"Scan"}
+    used = set().union(*(ops for method, ops in operations.items() if method not in ADMIN_ONLY_METHODS))
+    assert used == {"DeleteItem", "GetItem", "PutItem", "UpdateItem", "Query"}
+    for function in FUNCTIONS:
+        actions = granted(resources, role_of(resources[function]))
+        assert actions == {"table": used - {"Query"}, "index": {"Query"}}
+
+
+def test_queries_go_through_the_owner_index_only():
+    source = (CHALICELIB / "storage.py").read_text()
+    assert source.count('get_paginator("query")') == 1
+    assert "IndexName=OWNER_INDEX" in source
+
+
+def test_the_admin_only_storage_methods_are_not_called_by_request_code():
+    callers = set()
+    for path in CHALICELIB.rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ADMIN_ONLY_METHODS
+                and path.name != "storage.py"
+            ):
+                callers.add(path.name)
+    assert callers <= {"admin.py", "devserver.py"}
+
+
+def test_the_roles_trust_lambda_alone(resources):
+    for role in of_type(resources, "AWS::IAM::Role").values():
+        (statement,) = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+        assert statement["Principal"] == {"Service": "lambda.amazonaws.com"}
+        assert statement["Action"] == "sts:AssumeRole"
+
+
+# -- reachability of the internal entry -----------------------------------------------------------
+
+
+def test_only_the_api_function_has_an_http_route(resources):
+    paths = resources["RestAPI"]["Properties"]["DefinitionBody"]["paths"]
+    assert set(paths) == {"/api"}
+    uris = [
+        operation["x-amazon-apigateway-integration"]["uri"]["Fn::Sub"] for operation in paths["/api"].values()
+    ]
+    assert uris and all("${APIHandler.Arn}" in uri for uri in uris)
+    assert "Events" not in resources["Internal"]["Properties"]
+
+
+def test_only_schedules_of_the_stack_may_invoke_the_internal_entry(resources):
+    """Each grant to invoke it is for EventBridge, from one rule of this template that targets it."""
+    internal = {"Ref": "Internal"}, {"Fn::GetAtt": ["Internal", "Arn"]}
+    grants = [
+        permission["Properties"]
+        for permission in of_type(resources, "AWS::Lambda::Permission").values()
+        if permission["Properties"]["FunctionName"] in internal
+    ]
+    assert grants
+    for grant in grants:
+        assert grant["Principal"] == "events.amazonaws.com"
+        assert grant["Action"] == "lambda:InvokeFunction"
+        rule_name, attribute = grant["SourceArn"]["Fn::GetAtt"]
+        rule = resources[rule_name]
+        assert (rule["Type"], attribute) == ("AWS::Events::Rule", "Arn")
+        assert [target["Arn"] for target in rule["Properties"]["Targets"]] == [internal[1]]
+
+
+def test_the_example_schedule_is_disabled_and_targets_the_internal_entry(resources):
+    rule = resources["ExampleSchedule"]
+    assert rule["Type"] == "AWS::Events::Rule"
+    assert rule["Properties"]["State"] == "DISABLED"
+    (target,) = rule["Properties"]["Targets"]
+    assert target["Arn"] == {"Fn::GetAtt": ["Internal", "Arn"]}
+    assert resources["ExampleSchedulePermission"]["Properties"]["SourceArn"] == {
+        "Fn::GetAtt": ["ExampleSchedule", "Arn"]
+    }
+
+
+def test_the_example_schedules_input_is_an_event_the_internal_entry_serves(resources, app):
+    (target,) = resources["ExampleSchedule"]["Properties"]["Targets"]
+    event = json.loads(target["Input"])
+    assert set(event) <= {"module", "method", "data", "user"}
+    answer = app.handler_map["internal"](event, None)
+    assert set(answer) == {"result"}, answer
+
+
+# -- the deployment package ----------------------------------------------------------------------
+
+
+def test_the_deployment_package_holds_the_app_and_its_linux_dependencies(package_dir):
+    with zipfile.ZipFile(package_dir / "deployment.zip") as archive:
+        names = set(archive.namelist())
+    assert {"app.py", "chalicelib/internal_entry.py", "chalicelib/services/users.py"} <= names
+    assert any(name.startswith("argon2/") for name in names)
+    assert any(name.startswith("_argon2_cffi_bindings/") and name.endswith(".so") for name in names)
+    assert not any(name.startswith(("tests/", ".chalice/", ".venv/")) for name in names)
