@@ -69,7 +69,7 @@ def test_access_is_enforced(client):
 def test_a_methods_own_refusal_keeps_its_status_and_code(client):
     payload = invoke(client, {"module": "demo", "method": "check_age", "data": {"age": "old"}})
     assert error_of(payload) == (422, "invalid_input")
-    assert payload["error"]["message"] == "age must be a number"
+    assert payload["error"]["message"] == "age must be a number from 0 to 200"
 
 
 @pytest.mark.parametrize(
