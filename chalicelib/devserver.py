@@ -64,7 +64,13 @@ def _ensure_administrator() -> None:
 
 
 def _serve(config: Any, port: int) -> None:
-    from chalice.local import ChaliceRequestHandler, CustomLocalChalice, LocalChalice, LocalDevServer
+    from chalice.local import (
+        ChaliceRequestHandler,
+        CustomLocalChalice,
+        LocalChalice,
+        LocalDevServer,
+        ThreadedHTTPServer,
+    )
 
     class NoDelayHandler(ChaliceRequestHandler):
         """Keep-alive without the ~40 ms stall of Nagle's algorithm against delayed ACKs."""
@@ -90,7 +96,11 @@ def _serve(config: Any, port: int) -> None:
 
     CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
     app.__class__ = CustomLocalChalice
-    server = LocalDevServer(app, config, "127.0.0.1", port, handler_cls=NoDelayHandler)
+
+    class Server(ThreadedHTTPServer):
+        request_queue_size = 128  # socketserver's 5 resets connections under a burst of clients
+
+    server = LocalDevServer(app, config, "127.0.0.1", port, handler_cls=NoDelayHandler, server_cls=Server)
     key = os.environ.get("API_KEY", "").split(",")[0]
     print(f"Serving eqsash-api on http://127.0.0.1:{port}/api (key {key})", flush=True)
     server.server.serve_forever()
