@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -72,9 +73,37 @@ class DevServer:
                 self.process.wait(timeout=5)
 
 
+class _BlankPage(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        body = b"<!doctype html><title>another site</title><link rel=icon href=data:,>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
 @pytest.fixture(scope="module")
-def dev_server() -> Iterator[DevServer]:
-    """`make run` (chalicelib.devserver) on a free port, with a known administrator password."""
+def other_site() -> Iterator[int]:
+    """A blank page on another port of 127.0.0.1: another origin, for cross-origin calls."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _BlankPage)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def dev_server(other_site: int) -> Iterator[DevServer]:
+    """`make run` (chalicelib.devserver) on a free port, with a known administrator password.
+
+    CORS_ORIGINS lists the other site as http://127.0.0.1:PORT; http://localhost:PORT stays unlisted.
+    """
     port = free_port()
     env = {name: value for name, value in os.environ.items() if name not in _NOT_INHERITED}
     env.update(
@@ -83,6 +112,7 @@ def dev_server() -> Iterator[DevServer]:
         LOCAL_STORE="moto",
         ADMIN_USER="admin",
         ADMIN_PASSWORD=ADMIN_PASSWORD,
+        CORS_ORIGINS=f"http://127.0.0.1:{other_site}",
         PYTHONUNBUFFERED="1",
     )
     process = subprocess.Popen(

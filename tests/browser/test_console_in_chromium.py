@@ -194,3 +194,37 @@ def test_the_console_reads_at_phone_width(dev_server, phone, tmp_path):
     assert len(columns.split()) == 1, columns
     page.screenshot(path=str(tmp_path / "console-phone.png"), full_page=True)
     assert phone.errors == []
+
+
+CROSS_ORIGIN_CALL = """async ([api, password]) => {
+    try {
+        const login = await fetch(api, {method: "POST", credentials: "include",
+            headers: {"Content-Type": "application/json"},
+            body: JSON.stringify({key: "12345", module: "users", method: "login",
+                                  data: {username: "admin", password}})});
+        const token = (await login.json()).token;
+        const me = await fetch(api + "?key=12345&module=users&method=me",
+            {headers: {Authorization: "Bearer " + token}, credentials: "include"});
+        return {status: me.status, body: await me.json()};
+    } catch (failure) {
+        return {refused: String(failure)};
+    }
+}"""
+
+
+def test_a_page_of_a_listed_origin_calls_the_api_across_origins(dev_server, other_site, desktop):
+    page = desktop.page
+    page.goto(f"http://127.0.0.1:{other_site}/")
+    outcome = page.evaluate(CROSS_ORIGIN_CALL, [f"{dev_server.base}/api", ADMIN_PASSWORD])
+    # A JSON body and an Authorization header need a preflight: it passed, and the answers were readable.
+    assert outcome == {"status": 200, "body": {"username": "admin", "roles": ["administrator"]}}
+    assert any('"OPTIONS /api' in line and '" 204' in line for line in dev_server.lines)
+    assert desktop.errors == []
+
+
+def test_a_page_of_another_origin_is_refused_by_the_browser(dev_server, other_site, desktop):
+    page = desktop.page
+    page.goto(f"http://localhost:{other_site}/")
+    outcome = page.evaluate(CROSS_ORIGIN_CALL, [f"{dev_server.base}/api", ADMIN_PASSWORD])
+    assert "refused" in outcome and "Failed to fetch" in outcome["refused"]
+    assert any("CORS policy" in text for text in desktop.errors), desktop.errors
