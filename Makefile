@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 NODE_DEPS := tests/integration/node_modules/.package-lock.json
 
-.PHONY: run test check fmt fuzz clean venv
+.PHONY: run test check fmt fuzz clean venv chromium
 
 venv: $(STAMP)
 
@@ -26,8 +26,16 @@ $(NODE_DEPS): tests/integration/package.json tests/integration/package-lock.json
 run: $(STAMP)
 	PORT=$(PORT) exec $(PY) -m chalicelib.devserver
 
-## Every test: unit, functional (moto) and integration (dynalite).
-test: $(STAMP) $(NODE_DEPS)
+# Debian's chromium for the browser suite (tests/browser), installed when missing and root;
+# elsewhere that suite is skipped with a message saying so.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing and cannot be installed here (not root): the browser tests will be skipped"; fi; }
+
+## Every test: unit, functional (moto), integration (dynalite) and browser (Chromium).
+test: $(STAMP) $(NODE_DEPS) chromium
 	$(PY) -m pytest -q
 
 ## The prod stage as a SAM template, offline (no AWS): build/package/sam.json and deployment.zip.

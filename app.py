@@ -4,20 +4,31 @@ from typing import Any
 
 from chalice.app import Chalice
 
-from chalicelib import gateway, internal_entry
+from chalicelib import console, cors, gateway, internal_entry
 from chalicelib.refusals import contract_refusals
 
 app = Chalice(app_name="eqsash-api")
+# The first registered runs outermost: CORS headers go on every answer in its final shape.
+app.register_middleware(cors.cors_middleware, "http")
 app.register_middleware(contract_refusals, "http")
 
 
-# Every verb reaches the view, so that API Gateway hands PUT, DELETE, ... to the gateway, which answers
-# 405 in the contract's shape (API Gateway itself would answer 403 "Missing Authentication Token").
-@app.route(
-    "/api", methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"], content_types=["*/*"]
-)
+# Every verb but OPTIONS (the CORS preflight, below) reaches this view, so that API Gateway hands PUT,
+# DELETE, ... to the gateway, which answers 405 in the contract's shape (API Gateway itself would answer
+# 403 "Missing Authentication Token").
+@app.route("/api", methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"], content_types=["*/*"])
 def api() -> object:
     return gateway.handle(app.current_request)
+
+
+@app.route("/api", methods=["OPTIONS"], content_types=["*/*"])
+def api_preflight() -> object:
+    return cors.preflight(app.current_request)
+
+
+@app.route("/console", methods=["GET"], content_types=["*/*"])
+def api_console() -> object:
+    return console.serve()
 
 
 @app.lambda_function(name="internal")

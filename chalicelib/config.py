@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
@@ -14,6 +15,18 @@ T = TypeVar("T")
 SAMPLE_API_KEY = "12345"
 LOCAL_STAGES = frozenset({"dev", "local", "test"})
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# An origin as a browser serialises it: lower-case scheme and host, optional port, nothing after.
+_ORIGIN = re.compile(r"[a-z][a-z0-9+.-]*://(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:[0-9]{1,5})?")
+_SWITCHES = {
+    "on": True,
+    "true": True,
+    "1": True,
+    "yes": True,
+    "off": False,
+    "false": False,
+    "0": False,
+    "no": False,
+}
 
 
 class ConfigError(Internal):
@@ -33,6 +46,8 @@ class Settings:
     login_max_failures: int = 5
     login_window_seconds: int = 15 * 60
     log_level: str = "INFO"
+    cors_origins: tuple[str, ...] = ()
+    console: bool = False
 
     @property
     def is_local(self) -> bool:
@@ -73,6 +88,30 @@ def parse_api_keys(raw: str) -> tuple[str, ...]:
     return keys
 
 
+def parse_cors_origins(raw: str) -> tuple[str, ...]:
+    """CORS_ORIGINS: exact origins, comma-separated; empty allows none. `*` and paths are refused."""
+    origins = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for origin in origins:
+        if not _ORIGIN.fullmatch(origin):
+            raise ConfigError(
+                f"setting CORS_ORIGINS: {origin!r} is not an exact origin; write each as a browser sends "
+                "it, like https://app.example.com or http://127.0.0.1:3000 (lower case, no path, no "
+                "trailing slash, no wildcard)"
+            )
+    return origins
+
+
+def _origins(name: str, raw: str) -> tuple[str, ...]:
+    return parse_cors_origins(raw)
+
+
+def _switch(name: str, raw: str) -> bool:
+    try:
+        return _SWITCHES[raw.lower()]
+    except KeyError:
+        raise ConfigError(f"setting {name} must be on or off, got {raw!r}") from None
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read every setting; raises ConfigError naming the setting (never its value when it is a secret)."""
     env = os.environ if environ is None else environ
@@ -97,6 +136,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         login_max_failures=_read(env, "LOGIN_MAX_FAILURES", _positive_int, defaults.login_max_failures),
         login_window_seconds=_read(env, "LOGIN_WINDOW_SECONDS", _positive_int, defaults.login_window_seconds),
         log_level=_read(env, "LOG_LEVEL", _as_is, defaults.log_level).upper(),
+        cors_origins=_read(env, "CORS_ORIGINS", _origins, defaults.cors_origins),
+        console=_read(env, "CONSOLE", _switch, defaults.console),
     )
     if settings.log_level not in LOG_LEVELS:
         raise ConfigError(

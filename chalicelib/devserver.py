@@ -2,8 +2,9 @@
 
 Environment: PORT (8000), STORE_PORT (PORT + 1; 0 picks a free one), STAGE_NAME (dev),
 ADMIN_USER (admin), ADMIN_PASSWORD (random, printed once), LOCAL_STORE (`moto`, in memory, the
-default; or `dynalite`, kept in LOCAL_DATA, default `.local-data`). Ctrl-C or SIGTERM stops
-everything. Variables set in the shell win over the stage's values in .chalice/config.json.
+default; or `dynalite`, kept in LOCAL_DATA, default `.local-data`), CONSOLE (the stage's; when
+on, the console's address is printed). Ctrl-C or SIGTERM stops everything. Variables set in the
+shell win over the stage's values in .chalice/config.json.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import sys
 from pathlib import Path
 from types import FrameType
 from typing import Any
+from urllib.parse import urlencode
 
 from chalicelib.localstore import (
     PROJECT_ROOT,
@@ -101,8 +103,12 @@ def _serve(config: Any, port: int) -> None:
         request_queue_size = 128  # socketserver's 5 resets connections under a burst of clients
 
     server = LocalDevServer(app, config, "127.0.0.1", port, handler_cls=NoDelayHandler, server_cls=Server)
-    key = os.environ.get("API_KEY", "").split(",")[0]
+    from chalicelib import runtime
+
+    key = os.environ.get("API_KEY", "").split(",")[0].strip()
     print(f"Serving eqsash-api on http://127.0.0.1:{port}/api (key {key})", flush=True)
+    if runtime.settings().console:
+        print(f"Console: http://127.0.0.1:{port}/console?{urlencode({'key': key})}", flush=True)
     server.server.serve_forever()
 
 

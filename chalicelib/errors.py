@@ -82,6 +82,13 @@ class UnknownMethod(ContractError):
     CODE = "unknown_method"
 
 
+class NotFound(ContractError):
+    """A path the gateway does not serve, such as /console while CONSOLE is off (see README)."""
+
+    STATUS = 404
+    CODE = "not_found"
+
+
 class MethodNotAllowed(ContractError):
     """An HTTP verb the endpoint does not serve (not in the contract's table; see README)."""
 

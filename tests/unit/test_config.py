@@ -52,3 +52,46 @@ def test_config_errors_never_echo_the_key():
     with pytest.raises(ConfigError) as caught:
         load_settings({**BASE, "API_KEY": "12345", "STAGE": "prod"})
     assert "12345" not in caught.value.message
+
+
+def test_cors_origins_and_the_console_default_to_none_and_off():
+    settings = load_settings(BASE)
+    assert settings.cors_origins == () and settings.console is False
+
+
+def test_cors_origins_are_a_comma_separated_list_of_exact_origins():
+    raw = " https://app.example.com , http://127.0.0.1:3000,,http://[::1]:8080 "
+    assert load_settings({**BASE, "CORS_ORIGINS": raw}).cors_origins == (
+        "https://app.example.com",
+        "http://127.0.0.1:3000",
+        "http://[::1]:8080",
+    )
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "*",
+        "null",
+        "https://app.example.com/",
+        "https://app.example.com/path",
+        "app.example.com",
+        "https://App.example.com",
+    ],
+)
+def test_an_origin_no_browser_would_send_is_a_clear_error(origin):
+    with pytest.raises(ConfigError, match="CORS_ORIGINS"):
+        load_settings({**BASE, "CORS_ORIGINS": origin})
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("on", True), ("ON", True), ("true", True), ("1", True), ("off", False), ("no", False), ("0", False)],
+)
+def test_the_console_switch_reads_on_and_off(raw, expected):
+    assert load_settings({**BASE, "CONSOLE": raw}).console is expected
+
+
+def test_a_console_switch_that_is_neither_on_nor_off_is_a_clear_error():
+    with pytest.raises(ConfigError, match="CONSOLE must be on or off"):
+        load_settings({**BASE, "CONSOLE": "maybe"})
