@@ -148,7 +148,7 @@ def test_successful_invocations_are_logged_without_their_data(client, caplog):
 
 
 def test_the_internal_function_has_no_http_route(app):
-    assert set(app.routes) == {"/api"}
+    assert set(app.routes) == {"/api", "/console"}
     assert "internal" in app.handler_map
     handlers = {entry.view_name for methods in app.routes.values() for entry in methods.values()}
     assert "internal" not in handlers
