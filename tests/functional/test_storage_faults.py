@@ -77,3 +77,41 @@ def test_an_unknown_client_error_stays_a_500_not_a_grant(api, moto_store):
         stub.add_client_error("get_item", service_error_code="ValidationException", http_status_code=400)
         response = api.call("demo", "get_user_id", token="A" * 43)
     assert error_of(response) == (500, "internal")
+
+
+@pytest.fixture
+def silent_endpoint():
+    """A TCP server on 127.0.0.1 that accepts connections and never answers (a hung storage)."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    accepted = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                accepted.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    stop.set()
+    thread.join()
+    for connection in accepted:
+        connection.close()
+    listener.close()
+
+
+def test_a_storage_that_times_out_is_503_after_bounded_attempts(api, silent_endpoint):
+    store = DynamoStore("eqsash-dev", lambda: make_client(silent_endpoint))
+    runtime.reset(store=store)
+    attempts = count_attempts(store)
+    assert error_of(api.call("users", "me", token="A" * 43)) == (503, "unavailable")
+    assert len(attempts) == MAX_ATTEMPTS  # each bounded by the read timeout: no request hangs forever

@@ -30,3 +30,25 @@ def test_role_change_and_disable_apply_to_live_credentials(api, any_store):
     assert api.call("demo", "get_user_id", token=token).status_code == 200
     accounts.set_disabled(any_store, "ann", True)
     assert error_of(api.call("demo", "get_user_id", token=token)) == (401, "unauthenticated")
+
+
+def test_stopping_the_storage_server_mid_run_is_503_and_grants_nothing(api, tmp_path):
+    from chalicelib.localstore import dynalite_available, start_dynalite
+    from chalicelib.storage import DynamoStore, make_client
+
+    if not dynalite_available():
+        import pytest
+
+        pytest.skip("dynalite is installed by make test")
+    server = start_dynalite()
+    store = DynamoStore("eqsash-dev", lambda: make_client(server.endpoint))
+    store.create_table()
+    runtime.reset(store=store)
+    accounts.create_user(store, "root", ["administrator"], PASSWORD, runtime.now())
+    token = api.login("root", PASSWORD)["token"]
+    assert api.call("demo", "get_user_id", token=token).status_code == 200
+    server.stop()
+    assert error_of(api.call("demo", "get_user_id", token=token)) == (503, "unavailable")
+    login = api.call("users", "login", {"username": "root", "password": PASSWORD})
+    assert error_of(login) == (503, "unavailable")
+    assert b"token" not in login.body
