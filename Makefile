@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 NODE_DEPS := tests/integration/node_modules/.package-lock.json
 
-.PHONY: run test check fmt fuzz clean venv chromium
+.PHONY: run test check fmt fuzz load clean venv chromium
 
 venv: $(STAMP)
 
@@ -55,6 +55,10 @@ check: $(STAMP)
 ## The long fuzzing profile of the Lambda handler (FUZZ_EXAMPLES, 10,000 by default).
 fuzz: $(STAMP)
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-10000} $(PY) -m pytest -q tests/fuzz --hypothesis-show-statistics
+
+## Keep-alive load on the `make run` server for 60 s (LOAD_SECONDS, LOAD_CONNECTIONS, LOAD_MAX_REQUESTS).
+load: $(STAMP)
+	$(PY) bench/load.py
 
 fmt: $(STAMP)
 	$(PY) -m ruff format .

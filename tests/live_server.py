@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -20,16 +22,21 @@ ADMIN_PASSWORD = "live server admin pw"
 @dataclass(frozen=True)
 class LiveServer:
     url: str  # http://127.0.0.1:PORT
-    process: subprocess.Popen[str]
+    process: subprocess.Popen[bytes]
+    log: Path  # what the server printed (a file: a pipe nobody reads would stall it once full)
     admin_password: str = ADMIN_PASSWORD
 
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
 
-def _wait_until_serving(url: str, process: subprocess.Popen[str], seconds: float) -> None:
+
+def _wait_until_serving(url: str, process: subprocess.Popen[bytes], log: Path, seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            output = process.stdout.read() if process.stdout else ""
-            raise RuntimeError(f"the server exited with {process.returncode}: {output}")
+            raise RuntimeError(
+                f"the server exited with {process.returncode}: {log.read_text(errors='replace')}"
+            )
         try:
             urllib.request.urlopen(f"{url}/api?key=12345&module=greeting&method=say_hello", timeout=1).read()
             return
@@ -51,17 +58,18 @@ def start_live_server(**environment: str) -> LiveServer:
     }
     for name in ("API_KEY", "TABLE_NAME", "STAGE", "AWS_ENDPOINT_URL_DYNAMODB"):
         env.pop(name, None)  # the dev stage's own values, as `make run` has them
-    process = subprocess.Popen(
-        [sys.executable, "-m", "chalicelib.devserver"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    log = Path(tempfile.mkstemp(prefix="eqsash-live-", suffix=".log")[1])
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "chalicelib.devserver"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=sink,
+            stderr=sink,
+        )
     url = f"http://127.0.0.1:{port}"
-    _wait_until_serving(url, process, seconds=60)
-    return LiveServer(url, process)
+    _wait_until_serving(url, process, log, seconds=60)
+    return LiveServer(url, process, log)
 
 
 def stop_live_server(server: LiveServer) -> None:
@@ -71,6 +79,7 @@ def stop_live_server(server: LiveServer) -> None:
     except subprocess.TimeoutExpired:
         server.process.kill()
         server.process.wait()
+    server.log.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")

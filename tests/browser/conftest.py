@@ -108,6 +108,7 @@ def dev_server(other_site: int) -> Iterator[DevServer]:
     env = {name: value for name, value in os.environ.items() if name not in _NOT_INHERITED}
     env.update(
         PORT=str(port),
+        STORE_PORT="0",
         STAGE_NAME="dev",
         LOCAL_STORE="moto",
         ADMIN_USER="admin",
