@@ -34,8 +34,12 @@ test: $(STAMP) $(NODE_DEPS)
 check: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m mypy chalicelib app.py
+	$(PY) -m mypy chalicelib app.py bench
 	$(PY) -m chalicelib.registry --check
+
+## Benchmarks against a bare Chalice floor, warm and cold: one table (medians of several rounds).
+bench: $(STAMP)
+	$(PY) -m bench
 
 fmt: $(STAMP)
 	$(PY) -m ruff format .
