@@ -1,12 +1,14 @@
 """One cold start in a fresh process: import an app, serve one event, report the time and peak memory.
 
 Run by bench.cold as `python bench/cold_child.py PROJECT_DIR floor|gateway [client]`, the event on
-standard input; prints one JSON line. The clock starts before anything but `time` is imported.
+standard input; prints one JSON line. The clocks start before anything but `time` is imported;
+`seconds` is the CPU time of this process since then (the machine may be shared: CPU time is
+what the import and the request cost, whatever else runs), `wall` the elapsed time.
 """
 
 import time
 
-_START = time.perf_counter()
+_START_CPU, _START_WALL = time.process_time(), time.perf_counter()
 
 import json  # noqa: E402
 import resource  # noqa: E402
@@ -43,12 +45,12 @@ def main() -> None:
         import boto3
 
         boto3.client("dynamodb")
-    elapsed = time.perf_counter() - _START
+    cpu, wall = time.process_time() - _START_CPU, time.perf_counter() - _START_WALL
     peak_kib = peak_rss_kib()
     loaded = sorted(name for name in ("boto3", "argon2") if name in sys.modules)
     print(
         json.dumps(
-            {"seconds": elapsed, "status": answer["statusCode"], "peak_kib": peak_kib, "heavy": loaded}
+            {"seconds": cpu, "wall": wall, "status": answer["statusCode"], "peak_kib": peak_kib, "heavy": loaded}
         )
     )
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from time import perf_counter
+from time import process_time
 from typing import Any
 
 
 class StorageCalls:
-    """Every call a watched client makes: its operation name, and the seconds spent inside botocore.
+    """Every call a watched client makes: its operation name, and the CPU seconds spent inside botocore.
 
-    A call is timed from `provide-client-params` (the first event of a call, before parameter
+    CPU time, as in bench.warm: with moto in-process a call's work is all CPU. A call is timed from `provide-client-params` (the first event of a call, before parameter
     validation, serialisation and signing) to `after-call` (the response parsed), so all of
     botocore's work and the round trip count as storage time.
     """
@@ -31,11 +31,11 @@ class StorageCalls:
         self.seconds = 0.0
 
     def _start(self, **_: Any) -> None:
-        self._started.append(perf_counter())
+        self._started.append(process_time())
 
     def _count(self, model: Any, **_: Any) -> None:
         self.operations.append(model.name)
 
     def _stop(self, **_: Any) -> None:
         if self._started:
-            self.seconds += perf_counter() - self._started.pop()
+            self.seconds += process_time() - self._started.pop()

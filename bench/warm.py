@@ -1,4 +1,8 @@
-"""Warm requests, in-process through the Lambda handler, two sides interleaved round by round."""
+"""Warm requests, in-process through the Lambda handler, two sides interleaved round by round.
+
+Times are CPU time of this process (time.process_time): the machine is shared with other work,
+and CPU time leaves out the moments another process had the core, which wall time would count.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import gc
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
-from time import perf_counter
+from time import process_time
 from typing import Any
 
 from bench.storage_calls import StorageCalls
@@ -26,7 +30,7 @@ class Side:
 
 @dataclass(frozen=True)
 class Comparison:
-    base_us: float  # median microseconds per request
+    base_us: float  # median CPU microseconds per request
     subject_us: float
     ratio: float  # median of the rounds' subject/base ratios
     base_storage_us: float = 0.0  # median storage microseconds per request
@@ -49,10 +53,10 @@ def _batch(side: Side, number: int) -> tuple[float, float]:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        start = perf_counter()
+        start = process_time()
         for _ in range(number):
             side.handler(side.event, None)
-        elapsed = perf_counter() - start
+        elapsed = process_time() - start
     finally:
         if collecting:
             gc.enable()
