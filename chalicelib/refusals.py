@@ -24,7 +24,9 @@ _BY_CHALICE_CODE: dict[str, type[ContractError]] = {
 
 
 def _chalice_error(body: Any) -> tuple[str, str] | None:
-    if isinstance(body, str) and body.startswith("{"):
+    # Chalice's refusals carry a dict body. A JSON text can only hold the key "Code" if it spells it,
+    # literally or through a \u escape: the gateway's own answers are not parsed again.
+    if isinstance(body, str) and body.startswith("{") and ('"Code"' in body or "\\u" in body):
         try:
             body = json.loads(body)
         except ValueError:
