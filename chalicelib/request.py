@@ -91,13 +91,16 @@ def parse_request(
 
 
 def from_chalice(request: Request, max_body_bytes: int) -> ApiRequest:
-    """parse_request over a Chalice request, reading the raw body from the original event."""
+    """parse_request over a Chalice request, reading query, headers and raw body from the original event.
+
+    Chalice's `query_params` and `headers` wrap the same event fields; reading them directly spares
+    copying through its Python-level mappings on every request.
+    """
     event = request.to_original_event()
-    query = request.query_params
     return parse_request(
         http_method=request.method,
-        query=None if query is None else {name: query.getlist(name) for name in query},
-        headers=dict(request.headers.items()),
+        query=event.get("multiValueQueryStringParameters"),
+        headers=event.get("headers") or {},
         body=event.get("body"),
         is_base64=bool(event.get("isBase64Encoded")),
         max_body_bytes=max_body_bytes,
@@ -144,8 +147,9 @@ def _query_pairs(query: Mapping[str, list[str]] | None) -> Iterator[Pair]:
 def _checked(pairs: Iterable[Pair]) -> Iterator[Pair]:
     """The pairs, refusing a name or value that is not valid Unicode text (a lone surrogate)."""
     for name, value in pairs:
-        _check_text(name)
-        _check_text(value)
+        if not (name.isascii() and value.isascii()):  # ASCII text has no surrogate: no need to encode it
+            _check_text(name)
+            _check_text(value)
         yield name, value
 
 
