@@ -28,7 +28,7 @@ class Variant:
 
 @dataclass
 class ColdResult:
-    seconds: list[float] = field(default_factory=list)  # CPU time of the import and first request, in the child
+    seconds: list[float] = field(default_factory=list)  # CPU time of import and first request
     wall: list[float] = field(default_factory=list)  # the whole process, interpreter start included
     peak_mib: list[float] = field(default_factory=list)
     heavy: list[str] = field(default_factory=list)  # boto3 / argon2, when the child imported them

@@ -22,7 +22,7 @@ def module_source(index: int, methods: int) -> str:
             declaration.append(f'"format": {_FORMATS[number % 4 // 2]}')
         if number % 5 == 4:
             declaration.append('"access": ["administrator", "editor"]')
-        implementation = f"do_{number}" if number == methods - 1 else name
+        implementation = f"_do_{number}" if number == methods - 1 else name  # private: not an API name
         if implementation != name:
             declaration.append(f'"method": "{implementation}"')
         rows.append(f'        "{name}": {{{", ".join(declaration)}}},')
