@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib import dispatch, runtime
 from chalicelib.config import ConfigError, Settings
+from chalicelib.credentials import credential_from  # every request looks for one; auth stays lazy
 from chalicelib.errors import ApiError, BadRequest, Internal, InvalidKey
 from chalicelib.identity import User
 from chalicelib.request import ApiRequest, from_chalice, param_str
@@ -51,8 +52,6 @@ def _required(request: ApiRequest, name: str) -> str:
 
 def _caller(request: ApiRequest, settings: Settings) -> tuple[User | None, Any]:
     """The user behind the request's credential (one storage read), or None when it brings none."""
-    from chalicelib.credentials import credential_from
-
     credential = credential_from(request, settings.session_name)
     if credential is None:
         return None, None
