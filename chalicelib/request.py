@@ -119,6 +119,8 @@ def param_str(params: Mapping[str, object], name: str) -> str | None:
 def parse_cookies(header: str) -> dict[str, str]:
     """Cookies from a Cookie header, leniently; the first of duplicate names wins (most specific)."""
     cookies: dict[str, str] = {}
+    if not header:  # most API calls send none
+        return cookies
     for piece in header.split(";"):
         name, _, value = piece.strip().partition("=")
         name = name.strip()
