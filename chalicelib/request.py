@@ -157,6 +157,8 @@ def _checked(pairs: Iterable[Pair]) -> Iterator[Pair]:
 
 def _check_text(text: str) -> None:
     """Refuse text holding a lone surrogate: it has no UTF-8 form (PHP refuses it too)."""
+    if text.isascii():  # a flag of the string, no scan: ASCII holds no surrogate
+        return
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -304,7 +306,9 @@ def _utf8(raw: bytes) -> str:
 def _json_fields(text: str) -> dict[str, object]:
     """The fields of a JSON body, which must be an object with finite numbers and bounded nesting."""
     try:
-        value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+        if text.startswith("\ufeff"):  # what json.loads refuses before decoding, with its message
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        value = _JSON_DECODER.decode(text)
     except RecursionError:
         raise BadRequest(f"the JSON body is nested too deeply (over {brackets.MAX_DEPTH} levels)") from None
     except ValueError as exc:
@@ -344,3 +348,7 @@ def _finite_float(literal: str) -> float:
     if not math.isfinite(number):
         raise BadRequest(f"malformed JSON body: the number {literal[:_SHOWN]} is out of range")
     return number
+
+
+# json.loads(text, parse_constant=..., parse_float=...) would build this decoder on every call.
+_JSON_DECODER = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite_float)
