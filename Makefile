@@ -48,7 +48,7 @@ package: $(STAMP)
 check: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m mypy chalicelib app.py
+	$(PY) -m mypy chalicelib app.py bench
 	$(PY) -m chalicelib.registry --check
 	$(PY) -m chalicelib.admin access-matrix --strict > /dev/null
 
@@ -59,6 +59,10 @@ fuzz: $(STAMP)
 ## Keep-alive load on the `make run` server for 60 s (LOAD_SECONDS, LOAD_CONNECTIONS, LOAD_MAX_REQUESTS).
 load: $(STAMP)
 	$(PY) bench/load.py
+
+## Benchmarks against a bare Chalice floor, warm and cold: one table (medians of several rounds).
+bench: $(STAMP)
+	$(PY) -m bench
 
 fmt: $(STAMP)
 	$(PY) -m ruff format .

@@ -113,11 +113,17 @@ def _segment(name: str, pos: int) -> tuple[Segment, int]:
 def parse_fields(pairs: Iterable[tuple[str, str]]) -> dict[str, object]:
     """PHP-style: 'data[a]=1&data[b][]=2&data[b][]=3' pairs give {'data': {'a': '1', 'b': ['2', '3']}}."""
     fields: dict[str, object] = {}
+    arrays = False
     for name, value in pairs:
+        if "[" not in name:  # a plain field (most are): what split_name and _assign would do
+            if name:
+                fields[name] = value
+            continue
         parts = split_name(name)
         if parts is not None:
+            arrays = True
             _assign(fields, parts[0], parts[1], value)
-    return {name: to_python(value) for name, value in fields.items()}
+    return {name: to_python(value) for name, value in fields.items()} if arrays else fields
 
 
 def _assign(fields: dict[str, object], base: str, segments: list[Segment], value: str) -> None:

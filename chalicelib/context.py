@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.cookies import CookieError, Morsel
 from typing import Any
 
 from chalicelib.identity import User
@@ -25,6 +24,8 @@ InternalCaller = Callable[["Context", str, str, Any], Any]
 
 def render_set_cookie(name: str, value: str, **attributes: Any) -> str:
     """One Set-Cookie header value; ValueError for a bad name, value or attribute."""
+    from http.cookies import CookieError, Morsel  # lazily: only methods that set cookies need it
+
     morsel: Morsel[str] = Morsel()
     try:
         morsel.set(name, value, value)

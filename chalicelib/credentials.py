@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from chalicelib.request import ApiRequest, param_str
-from chalicelib.storage import CredentialKind
+
+if TYPE_CHECKING:  # the storage module (and `secrets`) stay off the path of a request without credentials
+    from chalicelib.storage import CredentialKind
 
 SECRET_BYTES = 32  # 256 bits of randomness per token and session id
 # What new_secret() can produce (with room for a longer future format); anything else is refused unread.
@@ -39,6 +41,8 @@ def digest(secret: str) -> str:
 
 
 def new_secret() -> str:
+    import secrets
+
     return secrets.token_urlsafe(SECRET_BYTES)
 
 

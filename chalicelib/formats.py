@@ -45,7 +45,21 @@ _EXPONENT_FROM: Final = 1e16  # Python's repr switches to exponent form here, PH
 _EXPONENT_BELOW: Final = 1e-4  # both switch below this one
 
 _encode_string = json.encoder.encode_basestring_ascii
-_encode_fast = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), allow_nan=False).encode
+_ENCODER: Final = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), allow_nan=False)
+_make_c_encoder = json.encoder.c_make_encoder  # type: ignore[attr-defined]
+
+
+def _encode_fast(value: object) -> str:
+    """What _ENCODER.encode(value) returns, minus its Python-level wrapping (about 1 us a call).
+
+    The C encoder is made per call exactly as JSONEncoder.iterencode makes it, with a fresh
+    circular-reference table.
+    """
+    if _make_c_encoder is None:  # a Python without the _json accelerator
+        return _ENCODER.encode(value)
+    encode = _make_c_encoder({}, _ENCODER.default, _encode_string, None, ":", ",", False, False, False)
+    return "".join(encode(value, 0))
+
 
 _CONTAINERS: Final = frozenset({dict, list, tuple})
 _SCALARS_AS_IS: Final = frozenset({str, bool, type(None)})

@@ -6,6 +6,7 @@ exception a logged 500 `internal` with nothing of it in the body.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import logging
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib import dispatch, runtime
 from chalicelib.config import ConfigError, Settings
+from chalicelib.credentials import credential_from  # every request looks for one; auth stays lazy
 from chalicelib.errors import ApiError, BadRequest, Internal, InvalidKey
 from chalicelib.identity import User
 from chalicelib.request import ApiRequest, from_chalice, param_str
@@ -24,14 +26,20 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+@functools.lru_cache(maxsize=4)
+def _key_digests(keys: tuple[str, ...]) -> tuple[bytes, ...]:
+    """The configured keys' digests, computed once per key list rather than on every request."""
+    return tuple(hashlib.sha256(key.encode()).digest() for key in keys)
+
+
 def key_matches(given: object, keys: tuple[str, ...]) -> bool:
     """Constant time in the given key and over every configured key (rotation)."""
     if not isinstance(given, str) or not given:
         return False
     given_digest = hashlib.sha256(given.encode("utf-8", "surrogatepass")).digest()
     matched = False
-    for key in keys:
-        matched |= hmac.compare_digest(given_digest, hashlib.sha256(key.encode()).digest())
+    for key_digest in _key_digests(keys):
+        matched |= hmac.compare_digest(given_digest, key_digest)
     return matched
 
 
@@ -44,8 +52,6 @@ def _required(request: ApiRequest, name: str) -> str:
 
 def _caller(request: ApiRequest, settings: Settings) -> tuple[User | None, Any]:
     """The user behind the request's credential (one storage read), or None when it brings none."""
-    from chalicelib.credentials import credential_from
-
     credential = credential_from(request, settings.session_name)
     if credential is None:
         return None, None

@@ -25,6 +25,7 @@ _BY_CHALICE_CODE: dict[str, type[ContractError]] = {
 
 
 def _chalice_error(body: Any) -> tuple[str, str] | None:
+    # Only answers Chalice made itself come here (the view's own pass through untouched).
     if isinstance(body, str) and body.startswith("{"):
         try:
             body = json.loads(body)

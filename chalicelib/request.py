@@ -91,13 +91,16 @@ def parse_request(
 
 
 def from_chalice(request: Request, max_body_bytes: int) -> ApiRequest:
-    """parse_request over a Chalice request, reading the raw body from the original event."""
+    """parse_request over a Chalice request, reading query, headers and raw body from the original event.
+
+    Chalice's `query_params` and `headers` wrap the same event fields; reading them directly spares
+    copying through its Python-level mappings on every request.
+    """
     event = request.to_original_event()
-    query = request.query_params
     return parse_request(
         http_method=request.method,
-        query=None if query is None else {name: query.getlist(name) for name in query},
-        headers=dict(request.headers.items()),
+        query=event.get("multiValueQueryStringParameters"),
+        headers=event.get("headers") or {},
         body=event.get("body"),
         is_base64=bool(event.get("isBase64Encoded")),
         max_body_bytes=max_body_bytes,
@@ -116,6 +119,8 @@ def param_str(params: Mapping[str, object], name: str) -> str | None:
 def parse_cookies(header: str) -> dict[str, str]:
     """Cookies from a Cookie header, leniently; the first of duplicate names wins (most specific)."""
     cookies: dict[str, str] = {}
+    if not header:  # most API calls send none
+        return cookies
     for piece in header.split(";"):
         name, _, value = piece.strip().partition("=")
         name = name.strip()
@@ -149,13 +154,16 @@ def _query_pairs(query: Mapping[str, list[str]] | None) -> list[Pair]:
 def _checked(pairs: Iterable[Pair]) -> Iterator[Pair]:
     """The pairs, refusing a name or value that is not valid Unicode text (a lone surrogate)."""
     for name, value in pairs:
-        _check_text(name)
-        _check_text(value)
+        if not (name.isascii() and value.isascii()):  # ASCII text has no surrogate: no need to encode it
+            _check_text(name)
+            _check_text(value)
         yield name, value
 
 
 def _check_text(text: str) -> None:
     """Refuse text holding a lone surrogate: it has no UTF-8 form (PHP refuses it too)."""
+    if text.isascii():  # a flag of the string, no scan: ASCII holds no surrogate
+        return
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -303,7 +311,9 @@ def _utf8(raw: bytes) -> str:
 def _json_fields(text: str) -> dict[str, object]:
     """The fields of a JSON body, which must be an object with finite numbers and bounded nesting."""
     try:
-        value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+        if text.startswith("\ufeff"):  # what json.loads refuses before decoding, with its message
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        value = _JSON_DECODER.decode(text)
     except RecursionError:
         raise BadRequest(f"the JSON body is nested too deeply (over {brackets.MAX_DEPTH} levels)") from None
     except ValueError as exc:
@@ -343,3 +353,7 @@ def _finite_float(literal: str) -> float:
     if not math.isfinite(number):
         raise BadRequest(f"malformed JSON body: the number {literal[:_SHOWN]} is out of range")
     return number
+
+
+# json.loads(text, parse_constant=..., parse_float=...) would build this decoder on every call.
+_JSON_DECODER = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite_float)

@@ -88,6 +88,6 @@ def result_response(result: Any, fmt: Format | None, ctx: Context) -> Response:
         body, content_type = _body_and_type(result, fmt)
     except UnrenderableValue as exc:
         raise Internal("the method's result cannot be rendered") from exc
-    if any(name.lower() == "content-type" for name in extra):
+    if extra and any(name.lower() == "content-type" for name in extra):
         return Response(body=body, status_code=200, headers=extra)
     return Response(body=body, status_code=200, headers={"Content-Type": content_type, **extra})

@@ -1,0 +1,59 @@
+"""The benchmark's own pieces: generated modules are valid, and the floor answers the same events."""
+
+from __future__ import annotations
+
+import json
+import sys
+import uuid
+
+import pytest
+
+from bench import events, scale
+from chalicelib.registry import Registry, check_all
+
+
+@pytest.fixture
+def generated(tmp_path, monkeypatch):
+    name = f"bench_{uuid.uuid4().hex[:8]}"
+    directory = scale.services_package(tmp_path, name, count=5, methods=10)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    yield Registry(package=name, directory=directory)
+    for module in [m for m in sys.modules if m.startswith(name)]:
+        del sys.modules[module]
+
+
+def test_generated_modules_sit_beside_the_shipped_ones_and_are_valid(generated):
+    assert {"demo", "greeting", "users"} <= set(generated.names())
+    assert len(generated.names()) == 3 + 5
+    assert check_all(generated) == []
+    assert len(generated.module("generated_0003").methods) == 10
+
+
+def test_a_generated_method_renames_its_implementation(generated):
+    spec = generated.module("generated_0000").methods["method_9"]
+    assert spec.implementation == "_do_9"
+
+
+@pytest.mark.parametrize("event", [events.public_get(), events.post_form(), events.post_json()])
+def test_the_floor_answers_the_benchmark_events(event):
+    from bench.floor_app import app
+
+    answer = app(event, None)
+    assert answer["statusCode"] == 200
+    assert json.loads(answer["body"])["method"] == "say_hello"
+
+
+def test_the_floor_refuses_a_wrong_key():
+    from bench.floor_app import app
+
+    event = events.proxy_event(query={"key": "wrong", "module": "greeting", "method": "say_hello"})
+    assert app(event, None)["statusCode"] == 401
+
+
+@pytest.mark.parametrize("event", [events.public_get(), events.post_form(), events.post_json()])
+def test_the_gateway_answers_the_benchmark_events(event):
+    from app import app
+
+    answer = app(event, None)
+    assert answer["statusCode"] == 200, answer["body"]
+    assert json.loads(answer["body"])["message"].startswith("Hello, ")
