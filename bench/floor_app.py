@@ -8,7 +8,6 @@ same storage work as the gateway's; without a token it never imports boto3.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import hmac
 import json
@@ -36,11 +35,20 @@ def _params() -> dict[str, Any]:
     return params
 
 
-@functools.cache
-def storage_client() -> Any:
-    import boto3
+_client: list[Any] = []  # the DynamoDB client, made on the first token
 
-    return boto3.client("dynamodb")
+
+def storage_client() -> Any:
+    if not _client:
+        import boto3
+
+        _client.append(boto3.client("dynamodb"))
+    return _client[0]
+
+
+def use_storage_client(client: Any) -> None:
+    """Put another client (a stub) in place of boto3's."""
+    _client[:] = [client]
 
 
 def _read_token(token: str) -> bool:
