@@ -4,7 +4,7 @@ from typing import Any
 
 from chalice.app import Chalice
 
-from chalicelib import console, cors, gateway, internal_entry
+from chalicelib import cors, gateway
 from chalicelib.refusals import contract_refusals
 
 app = Chalice(app_name="eqsash-api")
@@ -28,10 +28,14 @@ def api_preflight() -> object:
 
 @app.route("/console", methods=["GET"], content_types=["*/*"])
 def api_console() -> object:
+    from chalicelib import console  # imported when asked for: not on the /api cold path
+
     return console.serve()
 
 
 @app.lambda_function(name="internal")
 def internal(event: object, context: Any) -> dict[str, Any]:
     """Internal calls for IAM-authorized invokers only: a plain Lambda function, no HTTP route."""
+    from chalicelib import internal_entry  # imported when invoked: not on the /api cold path
+
     return internal_entry.handle(event, getattr(context, "aws_request_id", "-"))

@@ -7,7 +7,7 @@ Python value without rendering a format; a refusal raises ApiError.
 
 from __future__ import annotations
 
-import uuid
+import os
 from typing import Any
 
 from chalicelib import dispatch, runtime
@@ -18,6 +18,6 @@ __all__ = ["SYSTEM", "User", "call"]
 
 def call(module: str, method: str, data: Any = None, user: User | None = None) -> Any:
     caller = runtime.internal_caller()
-    ctx = caller.root_context(user, request_id=f"internal-{uuid.uuid4().hex[:12]}")
+    ctx = caller.root_context(user, request_id=f"internal-{os.urandom(6).hex()}")
     service_module, spec = dispatch.lookup(runtime.registry(), module, method, external_only=False)
     return dispatch.run(service_module, spec, data, ctx)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from chalicelib.errors import Internal
 
@@ -33,8 +32,7 @@ class ConfigError(Internal):
     """A required setting is missing or malformed: every request answers 500 `internal`."""
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(NamedTuple):
     api_keys: tuple[str, ...]
     table_name: str
     stage: str = "prod"

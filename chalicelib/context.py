@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib.identity import User
@@ -42,18 +41,38 @@ def render_set_cookie(name: str, value: str, **attributes: Any) -> str:
     return morsel.OutputString()
 
 
-@dataclass(slots=True)
 class Context:
     """Passed to every method as `ctx`. Internal calls share the HTTP answer's headers and cookies."""
 
-    user: User | None
-    request_id: str
-    depth: int = 0
-    response_headers: dict[str, str] = field(default_factory=dict)
-    cookies: list[str] = field(default_factory=list)
-    # The credential this request came with, so users.logout can revoke it (None for anonymous/internal).
-    credential: Any = None
-    _internal_caller: InternalCaller | None = None
+    __slots__ = (
+        "_internal_caller",
+        "cookies",
+        "credential",
+        "depth",
+        "request_id",
+        "response_headers",
+        "user",
+    )
+
+    def __init__(
+        self,
+        user: User | None,
+        request_id: str,
+        *,
+        depth: int = 0,
+        response_headers: dict[str, str] | None = None,
+        cookies: list[str] | None = None,
+        credential: Any = None,
+        _internal_caller: InternalCaller | None = None,
+    ) -> None:
+        self.user = user
+        self.request_id = request_id
+        self.depth = depth
+        self.response_headers: dict[str, str] = {} if response_headers is None else response_headers
+        self.cookies: list[str] = [] if cookies is None else cookies
+        # The credential this request came with, so users.logout can revoke it (None for anonymous/internal).
+        self.credential = credential
+        self._internal_caller = _internal_caller
 
     def call(self, module: str, method: str, data: Any = None) -> Any:
         """An internal call made as the same user; refusals raise ApiError."""

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from chalicelib.request import ApiRequest, param_str
 
@@ -17,8 +16,7 @@ SECRET_BYTES = 32  # 256 bits of randomness per token and session id
 _SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,128}")
 
 
-@dataclass(frozen=True, slots=True)
-class Credential:
+class Credential(NamedTuple):
     """A token or a session id as the caller sent it. `repr` never shows the secret."""
 
     kind: CredentialKind

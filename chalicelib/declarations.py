@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from chalicelib.errors import Internal
 from chalicelib.names import is_public_name
@@ -33,8 +32,7 @@ class DeclarationError(Internal):
         super().__init__(f"{', '.join(where)}: {problem}")
 
 
-@dataclass(frozen=True, slots=True)
-class MethodSpec:
+class MethodSpec(NamedTuple):
     """One API method of a module, as the table declares it (or the defaults, for undeclared ones)."""
 
     module: str

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 ANONYMOUS = "anonymous"
 AUTHENTICATED = "authenticated"
 IMPLICIT_ROLES = frozenset({ANONYMOUS, AUTHENTICATED})
 
 
-@dataclass(frozen=True, slots=True)
-class User:
+class User(NamedTuple):
     """A caller with a valid credential. `roles` are the user's own; the implicit ones are not listed."""
 
     username: str
@@ -22,7 +21,6 @@ class User:
         return any(role in held for role in roles)
 
 
-@dataclass(frozen=True, slots=True)
 class SystemUser(User):
     """The trusted caller of backend jobs: it holds every role."""
 
@@ -30,7 +28,7 @@ class SystemUser(User):
         return True
 
 
-SYSTEM = SystemUser(username="system")
+SYSTEM = SystemUser("system")
 
 
 def may_call(user: User | None, access: tuple[str, ...] | None) -> bool:

@@ -10,9 +10,8 @@ import logging
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib.declarations import DeclarationError, MethodSpec, method_specs
 from chalicelib.errors import UnknownMethod, UnknownModule
@@ -24,13 +23,12 @@ SERVICES_PACKAGE = "chalicelib.services"
 SERVICES_DIRECTORY = Path(__file__).resolve().parent / "services"
 
 
-@dataclass(frozen=True, slots=True)
-class ServiceModule:
+class ServiceModule(NamedTuple):
     """A loaded module: its Service instance and its API methods by name."""
 
     name: str
     service: object
-    methods: dict[str, MethodSpec] = field(default_factory=dict)
+    methods: dict[str, MethodSpec]
 
     def implementation(self, spec: MethodSpec) -> Callable[[Any, Any], Any]:
         function: Callable[[Any, Any], Any] = getattr(self.service, spec.implementation)

@@ -15,8 +15,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import parse_qsl
 
 from chalicelib import brackets
@@ -55,8 +54,7 @@ _SHOWN = 80  # characters of a client's value quoted back in a message
 Pair = tuple[str, str]
 
 
-@dataclass(frozen=True, slots=True)
-class ApiRequest:
+class ApiRequest(NamedTuple):
     """What the gateway needs from one HTTP request."""
 
     http_method: str  # 'GET' or 'POST'

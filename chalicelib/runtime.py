@@ -10,7 +10,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from chalicelib.config import Settings, load_settings
@@ -21,13 +20,17 @@ if TYPE_CHECKING:
     from chalicelib.storage import DynamoStore
 
 
-@dataclass
 class _Made:
-    settings: Settings | None = None
-    registry: Registry | None = None
-    caller: InternalCaller | None = None
-    store: DynamoStore | None = None
-    clock: Callable[[], float] = time.time
+    """What has been made so far (a plain class: dataclasses cost the cold start ~5 ms to import)."""
+
+    __slots__ = ("caller", "clock", "registry", "settings", "store")
+
+    def __init__(self, registry: Registry | None = None, store: DynamoStore | None = None) -> None:
+        self.settings: Settings | None = None
+        self.registry = registry
+        self.caller: InternalCaller | None = None
+        self.store = store
+        self.clock: Callable[[], float] = time.time
 
 
 _lock = threading.Lock()
