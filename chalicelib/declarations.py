@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, NamedTuple
 
@@ -17,6 +16,7 @@ TYPES: tuple[MethodType, ...] = ("external", "internal")
 FORMATS: tuple[Format, ...] = ("json", "json_object")
 # Public methods of a Service that are machinery, not API methods.
 NOT_API_METHODS = frozenset({"get_api"})
+_CO_VARARGS = 0x04  # inspect.CO_VARARGS
 
 
 class DeclarationError(Internal):
@@ -48,6 +48,21 @@ class MethodSpec(NamedTuple):
 
 
 def _accepts_data_and_ctx(function: Callable[..., Any]) -> bool:
+    """Whether `function(data, ctx)` binds; read off the code object (inspect costs the cold start)."""
+    plain = getattr(function, "__func__", function)
+    code = getattr(plain, "__code__", None)
+    if code is None or hasattr(plain, "__wrapped__"):
+        return _binds_by_signature(function)
+    positional = code.co_argcount - (0 if getattr(function, "__self__", None) is None else 1)
+    required = positional - len(getattr(plain, "__defaults__", None) or ())
+    keyword_only_required = code.co_kwonlyargcount - len(getattr(plain, "__kwdefaults__", None) or {})
+    takes_varargs = bool(code.co_flags & _CO_VARARGS)
+    return required <= 2 and (positional >= 2 or takes_varargs) and keyword_only_required == 0
+
+
+def _binds_by_signature(function: Callable[..., Any]) -> bool:
+    import inspect
+
     try:
         inspect.signature(function).bind(None, None)
     except TypeError:
