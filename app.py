@@ -8,8 +8,7 @@ from chalicelib import cors, gateway
 from chalicelib.refusals import contract_refusals
 
 app = Chalice(app_name="eqsash-api")
-# The first registered runs outermost: CORS headers go on every answer in its final shape.
-app.register_middleware(cors.cors_middleware, "http")
+# One middleware sees every answer: Chalice's own refusals in the contract's shape, CORS headers on all.
 app.register_middleware(contract_refusals, "http")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, MutableMapping
+from collections.abc import MutableMapping
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import runtime
@@ -102,11 +102,9 @@ def preflight(request: Request | None) -> Response:
     return Response(body="", status_code=204, headers=headers)
 
 
-def cors_middleware(event: Request, get_response: Callable[[Request], Response]) -> Response:
-    """Chalice http middleware, registered outermost: it sees every answer in its final shape."""
-    response = get_response(event)
+def with_cors(response: Response, event: Request) -> None:
+    """Add the CORS headers an answer needs (chalicelib.refusals' middleware calls it for every answer)."""
     try:
         apply(response.headers, event.headers.get("origin"), _allowed_origins())
     except Exception:  # never turn an answer into a failure over its CORS headers
         logger.exception("could not add the CORS headers")
-    return response

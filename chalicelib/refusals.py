@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.cors import with_cors
 from chalicelib.errors import BadRequest, ContractError, Internal, MethodNotAllowed, UnsupportedMediaType
 from chalicelib.responses import error_response, forget_view_answer, is_view_answer
 
@@ -54,11 +55,18 @@ def translated(response: Response) -> Response:
 
 
 def contract_refusals(event: Request, get_response: Callable[[Request], Response]) -> Response:
-    """Chalice http middleware: it sees every answer, Chalice's early refusals included."""
+    """Chalice http middleware, the only one: it sees every answer, Chalice's early refusals included.
+
+    Chalice's own refusals take the contract's shape, then every answer gets its CORS headers (one
+    middleware for both: each layer costs every request a few function calls).
+    """
     forget_view_answer()
     try:
         response = get_response(event)
-        return response if is_view_answer(response) else translated(response)
+        if not is_view_answer(response):
+            response = translated(response)
     except Exception:
         logger.exception("unhandled exception around the view")
-        return error_response(Internal("internal error"))
+        response = error_response(Internal("internal error"))
+    with_cors(response, event)
+    return response
