@@ -4,60 +4,81 @@ A call's `data` may refer to an earlier call's result: a string that is exactly
 `$result[name]` or `$result[name][key][0]...` is replaced by that value; a reference inside a
 longer string is replaced by the value's text (scalars only). References see the Python value a
 method returned, before its format is applied.
+
+Bounds: the answer's results add up to at most MAX_ANSWER_BYTES of JSON, and a call's data may
+expand through references to at most that much too (each reference counts the size of the
+result it names), so a small request cannot make a huge answer. Password checks (`users.login`,
+`users.change_password`) are not batched: each costs an Argon2 hash.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib import dispatch
 from chalicelib.context import Context
-from chalicelib.errors import ApiError, BadRequest, Internal
+from chalicelib.errors import ApiError, BadRequest, Internal, PayloadTooLarge
 from chalicelib.formats import UnrenderableValue, render_json
 from chalicelib.registry import Registry
 
 logger = logging.getLogger(__name__)
 
 MAX_CALLS = 50
-BATCH_METHOD = ("system", "batch")
+MAX_ANSWER_BYTES = 4 * 1024 * 1024  # under Lambda's 6 MB response limit, with room for the envelope
+NOT_BATCHED = frozenset({("system", "batch"), ("users", "login"), ("users", "change_password")})
 _CALL_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _REFERENCE = re.compile(r"\$result\[([A-Za-z0-9_-]{1,64})\]((?:\[[^\[\]]*\])*)")
 _SEGMENT = re.compile(r"\[([^\[\]]*)\]")
+_INDEX = re.compile(r"0|[1-9][0-9]{0,8}")
+_HALT = {True: True, False: False, "1": True, "0": False, "true": True, "false": False}  # 1 == True
 _MISSING = object()
 
 
-@dataclass(frozen=True, slots=True)
-class BatchCall:
+class BatchCall(NamedTuple):
     name: str
     module: str
     method: str
     data: Any
 
 
-@dataclass(slots=True)
 class BatchOutcome:
-    results: dict[str, Any] = field(default_factory=dict)  # rendered shape, for the answer
-    raw: dict[str, Any] = field(default_factory=dict)  # as returned, for references
-    errors: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Results and errors by name, with the JSON size of each result (for the budget)."""
+
+    __slots__ = ("errors", "raw", "results", "sizes")
+
+    def __init__(self) -> None:
+        self.results: dict[str, Any] = {}  # with each method's format applied, for the answer
+        self.raw: dict[str, Any] = {}  # as returned, for references
+        self.sizes: dict[str, int] = {}
+        self.errors: dict[str, dict[str, Any]] = {}
+
+    @property
+    def answer_bytes(self) -> int:
+        return sum(self.sizes.values())
 
     def to_body(self) -> dict[str, Any]:
         return {"results": self.results, "errors": self.errors}
 
 
-def _truthy(value: Any) -> bool:
-    return value in (True, 1, "1", "true", "on", "yes")
+def _calls_by_name(calls: Any) -> dict[Any, Any]:
+    """The calls as an object; a list (as PHP brackets make of names 0..n-1) is named "0", "1", ..."""
+    if isinstance(calls, list):
+        return {str(index): call for index, call in enumerate(calls)}
+    return calls if isinstance(calls, dict) else {}
 
 
 def parse_batch(data: Any) -> tuple[list[BatchCall], bool]:
     """The calls in order, and whether to halt at the first error; 400 for anything malformed."""
-    if not isinstance(data, dict) or not isinstance(data.get("calls"), dict) or not data["calls"]:
+    calls = _calls_by_name(data.get("calls")) if isinstance(data, dict) else {}
+    if not calls:
         raise BadRequest('data must be {"calls": {"name": {"module", "method", "data"}, ...}, "halt": false}')
-    calls = data["calls"]
     if len(calls) > MAX_CALLS:
         raise BadRequest(f"a batch holds at most {MAX_CALLS} calls, not {len(calls)}")
+    halt = _HALT.get(data.get("halt", False))
+    if halt is None:
+        raise BadRequest("halt must be true or false (or 1 or 0)")
     parsed = []
     for name, call in calls.items():
         if not isinstance(name, str) or _CALL_NAME.fullmatch(name) is None:
@@ -69,26 +90,41 @@ def parse_batch(data: Any) -> tuple[list[BatchCall], bool]:
         ):
             raise BadRequest(f"call '{name}' must be an object with string module and method")
         parsed.append(BatchCall(name, call["module"], call["method"], call.get("data")))
-    return parsed, _truthy(data.get("halt", False))
+    return parsed, halt
+
+
+class _Expansion:
+    """How much a call's data grows through references, refused past MAX_ANSWER_BYTES."""
+
+    __slots__ = ("bytes", "outcome")
+
+    def __init__(self, outcome: BatchOutcome) -> None:
+        self.outcome = outcome
+        self.bytes = 0
+
+    def add(self, size: int) -> None:
+        self.bytes += size
+        if self.bytes > MAX_ANSWER_BYTES:
+            raise PayloadTooLarge(f"references would expand this call's data past {MAX_ANSWER_BYTES} bytes")
+
+    def lookup(self, match: re.Match[str]) -> Any:
+        name, path = match[1], match[2]
+        value = self.outcome.raw.get(name, _MISSING)
+        if value is _MISSING:
+            raise BadRequest(f"{match[0]} refers to a call that has no result (yet)")
+        self.add(self.outcome.sizes[name])
+        return _follow(value, path, match[0])
 
 
 def _follow(value: Any, path: str, reference: str) -> Any:
     for segment in _SEGMENT.findall(path):
         if isinstance(value, dict) and segment in value:
             value = value[segment]
-        elif isinstance(value, list | tuple) and segment.isdigit() and int(segment) < len(value):
+        elif isinstance(value, list | tuple) and _INDEX.fullmatch(segment) and int(segment) < len(value):
             value = value[int(segment)]
         else:
             raise BadRequest(f"{reference} points at nothing")
     return value
-
-
-def _lookup(match: re.Match[str], outcome: BatchOutcome) -> Any:
-    name, path = match[1], match[2]
-    value = outcome.raw.get(name, _MISSING)
-    if value is _MISSING:
-        raise BadRequest(f"{match[0]} refers to a call that has no result (yet)")
-    return _follow(value, path, match[0])
 
 
 def _as_text(value: Any, reference: str) -> str:
@@ -101,19 +137,20 @@ def _as_text(value: Any, reference: str) -> str:
     raise BadRequest(f"{reference} is not a scalar, so it cannot stand inside a longer string")
 
 
-def resolve_references(data: Any, outcome: BatchOutcome) -> Any:
+def resolve_references(data: Any, outcome: BatchOutcome, expansion: _Expansion | None = None) -> Any:
     """`data` with every `$result[...]` replaced from earlier results."""
+    expansion = expansion or _Expansion(outcome)
     if isinstance(data, str):
         whole = _REFERENCE.fullmatch(data)
         if whole is not None:
-            return _lookup(whole, outcome)
+            return expansion.lookup(whole)
         if "$result[" not in data:
             return data
-        return _REFERENCE.sub(lambda match: _as_text(_lookup(match, outcome), match[0]), data)
+        return _REFERENCE.sub(lambda match: _as_text(expansion.lookup(match), match[0]), data)
     if isinstance(data, list):
-        return [resolve_references(item, outcome) for item in data]
+        return [resolve_references(item, outcome, expansion) for item in data]
     if isinstance(data, dict):
-        return {key: resolve_references(item, outcome) for key, item in data.items()}
+        return {key: resolve_references(item, outcome, expansion) for key, item in data.items()}
     return data
 
 
@@ -125,29 +162,27 @@ def _force_object(value: Any) -> Any:
     return value
 
 
-def _shaped(value: Any, fmt: str | None) -> Any:
-    """The result as the batch answer holds it: its format applied, checked to be renderable."""
-    if isinstance(value, bytes | bytearray | memoryview) or not _renderable(value):
-        raise Internal("this result cannot be carried in a batch answer")
-    return _force_object(value) if fmt == "json_object" else value
-
-
-def _renderable(value: Any) -> bool:
+def _json_size(value: Any) -> int:
+    """The size of a result inside the answer, which holds it two levels deep ({"results": {name: ...}})."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        raise Internal("a binary result cannot be carried in a batch answer")
     try:
-        render_json(value)
-    except UnrenderableValue:
-        return False
-    return True
+        return len(render_json([[value]])) - 4
+    except UnrenderableValue as exc:
+        raise Internal("this result cannot be carried in a batch answer") from exc
 
 
 def _run_one(call: BatchCall, registry: Registry, ctx: Context, outcome: BatchOutcome) -> None:
-    if (call.module, call.method) == BATCH_METHOD:
-        raise BadRequest("a batch cannot contain a batch")
+    if (call.module, call.method) in NOT_BATCHED:
+        raise BadRequest(f"{call.module}.{call.method} cannot be batched; call it on its own")
     service_module, spec = dispatch.lookup(registry, call.module, call.method, external_only=True)
     data = resolve_references(call.data, outcome)
     value = dispatch.run(service_module, spec, data, ctx.child())
-    outcome.results[call.name] = _shaped(value, spec.format)
-    outcome.raw[call.name] = value
+    shaped = _force_object(value) if spec.format == "json_object" else value
+    size = _json_size(shaped)
+    if outcome.answer_bytes + size > MAX_ANSWER_BYTES:
+        raise PayloadTooLarge(f"this result would take the batch answer past {MAX_ANSWER_BYTES} bytes")
+    outcome.results[call.name], outcome.raw[call.name], outcome.sizes[call.name] = shaped, value, size
 
 
 def run_batch(calls: list[BatchCall], halt: bool, registry: Registry, ctx: Context) -> BatchOutcome:

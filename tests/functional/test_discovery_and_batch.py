@@ -7,7 +7,7 @@ import json
 import pytest
 
 from chalicelib import accounts, admin, runtime
-from tests.conftest import error_of
+from tests.conftest import KEY, error_of
 
 PASSWORD = "discovery password"
 
@@ -204,3 +204,88 @@ def test_access_matrix_strict_fails_on_an_open_method_not_allowed(capsys, tmp_pa
     assert admin.main(["access-matrix", "--strict", "--allow-file", str(allow)]) == 1
     assert "not on the allow-list" in capsys.readouterr().out
     assert admin.main(["access-matrix", "--allow-file", str(allow)]) == 0
+
+
+def test_references_cannot_blow_a_small_batch_up_into_a_huge_answer(api):
+    calls = {"c0": {"module": "demo", "method": "echo", "data": "x" * 1000}}
+    for i in range(1, 9):
+        calls[f"c{i}"] = {"module": "demo", "method": "echo", "data": [f"$result[c{i - 1}]"] * 10}
+    response = api.call("system", "batch", {"calls": calls})
+    assert response.status_code == 200 and len(response.body) < 5 * 1024 * 1024
+    errors = json.loads(response.body)["errors"]
+    assert errors and {error["code"] for error in errors.values()} <= {"payload_too_large", "bad_request"}
+
+
+def test_references_inside_one_string_count_towards_the_budget(api):
+    calls = {
+        "a": {"module": "demo", "method": "echo", "data": "y" * 100_000},
+        "b": {"module": "demo", "method": "echo", "data": "$result[a]" * 100},
+    }
+    body = json.loads(api.call("system", "batch", {"calls": calls}).body)
+    assert body["errors"]["b"]["code"] == "payload_too_large"
+
+
+def test_a_result_too_deep_for_the_answer_is_that_calls_error_not_a_500(api, monkeypatch):
+    from chalicelib.services import demo
+
+    def deep(self, data, ctx):
+        value = 1
+        for _ in range(510):  # PHP renders 511 levels; the answer adds two around each result
+            value = [value]
+        return value
+
+    monkeypatch.setattr(demo.Service, "echo", deep)
+    response = api.call("system", "batch", {"calls": {"d": {"module": "demo", "method": "echo"}}})
+    assert response.status_code == 200
+    assert json.loads(response.body)["errors"]["d"]["code"] == "internal"
+
+
+@pytest.mark.parametrize("index", ["²", "٢", "00001", "-1", "1.0"])
+def test_only_plain_ascii_indexes_point_into_a_list(api, index):
+    body = json.loads(
+        api.call(
+            "system",
+            "batch",
+            {
+                "calls": {
+                    "a": {"module": "demo", "method": "echo", "data": [1, 2, 3]},
+                    "b": {"module": "demo", "method": "echo", "data": f"$result[a][{index}]"},
+                }
+            },
+        ).body
+    )
+    assert body["errors"]["b"]["code"] == "bad_request"
+
+
+def test_password_checks_are_not_batched(api):
+    body = json.loads(
+        api.call(
+            "system",
+            "batch",
+            {
+                "calls": {
+                    "l": {
+                        "module": "users",
+                        "method": "login",
+                        "data": {"username": "a", "password": "bbbbbbbbbb"},
+                    },
+                }
+            },
+        ).body
+    )
+    assert body["errors"]["l"]["code"] == "bad_request"
+
+
+def test_numbered_calls_in_bracket_form_are_named_0_1(api):
+    response = api.client.http.get(
+        f"/api?key={KEY}&module=system&method=batch&data[calls][0][module]=demo&data[calls][0][method]=hello"
+        "&data[calls][1][module]=greeting&data[calls][1][method]=say_hello"
+    )
+    assert set(json.loads(response.body)["results"]) == {"0", "1"}
+
+
+def test_a_halt_that_is_not_a_boolean_is_bad_request(api):
+    response = api.call(
+        "system", "batch", {"calls": {"a": {"module": "demo", "method": "hello"}}, "halt": "maybe"}
+    )
+    assert error_of(response) == (400, "bad_request")
