@@ -68,11 +68,14 @@ def _revoke(store: DynamoStore, args: argparse.Namespace) -> str:
 
 
 def _access_matrix(args: argparse.Namespace) -> tuple[str, int]:
-    """Roles by external methods; under --strict, an open method not on the allow-list fails."""
-    from chalicelib.discovery import access_matrix, matrix_roles, role_may_call
-    from chalicelib.registry import Registry
+    """Roles by external methods; under --strict, an open method not on the allow-list, or a broken
+    module (whose methods cannot be judged), fails."""
+    from chalicelib.discovery import access_matrix, matrix_roles, open_to_every_key_holder, role_may_call
+    from chalicelib.registry import Registry, check_all
 
-    matrix = access_matrix(Registry())
+    registry = Registry()
+    broken = check_all(registry)
+    matrix = access_matrix(registry)
     allowed = set(args.allow) | _allow_file(args.allow_file)
     roles = matrix_roles(matrix)
     width = max(len(name) for name in [*matrix, "method"])
@@ -81,15 +84,24 @@ def _access_matrix(args: argparse.Namespace) -> tuple[str, int]:
     for name, access in matrix.items():
         marks = "  ".join(f"{'x' if role_may_call(role, access) else '-':^{len(role)}}" for role in roles)
         note = ""
-        if access is None:
-            note = "OPEN to everyone" + ("" if name in allowed else " (not on the allow-list)")
+        if open_to_every_key_holder(access):
+            # `anonymous` admits anyone with the key: dropping one's credential is enough.
+            note = "OPEN to everyone" if access is None else "OPEN to every key holder (anonymous)"
             if name not in allowed:
+                note += " (not on the allow-list)"
                 unexpected.append(name)
         rows.append(f"{name:<{width}}  {marks}  {note}".rstrip())
-    rows.append(f"{len(matrix)} external methods, {sum(a is None for a in matrix.values())} open to everyone")
-    failed = bool(args.strict and unexpected)
+    rows.extend(f"BROKEN {error.message}" for error in broken)
+    open_count = sum(open_to_every_key_holder(access) for access in matrix.values())
+    rows.append(
+        f"{len(matrix)} external methods, {open_count} open to every key holder, {len(broken)} broken modules"
+    )
+    failed = bool(args.strict and (unexpected or broken))
     if failed:
-        rows.append(f"--strict: open methods not on the allow-list: {', '.join(unexpected)}")
+        rows.append(
+            f"--strict: open methods not on the allow-list: {', '.join(unexpected) or 'none'}; "
+            f"broken modules: {', '.join(error.module for error in broken) or 'none'}"
+        )
     return "\n".join(rows), 1 if failed else 0
 
 

@@ -50,6 +50,11 @@ def matrix_roles(matrix: dict[str, tuple[str, ...] | None]) -> list[str]:
     return [ANONYMOUS, AUTHENTICATED, *named]
 
 
+def open_to_every_key_holder(access: tuple[str, ...] | None) -> bool:
+    """No access list, or one that admits `anonymous`: anyone holding the API key may call."""
+    return access is None or ANONYMOUS in access
+
+
 def role_may_call(role: str, access: tuple[str, ...] | None) -> bool:
     """Whether a caller holding just `role` (and the implicit ones that go with it) may call."""
     if access is None:

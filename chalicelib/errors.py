@@ -12,6 +12,7 @@ class ApiError(Exception):
 
     STATUS: int = 500
     CODE: str = "internal"
+    HEADERS: dict[str, str] = {}  # noqa: RUF012 - read only: headers the answer carries (e.g. Allow)
 
     def __init__(self, status: int | None = None, code: str | None = None, message: str = "") -> None:
         self.status = self.STATUS if status is None else int(status)
@@ -94,6 +95,7 @@ class MethodNotAllowed(ContractError):
 
     STATUS = 405
     CODE = "method_not_allowed"
+    HEADERS = {"Allow": "GET, POST, OPTIONS"}  # noqa: RUF012 - read only
 
 
 class PayloadTooLarge(ContractError):

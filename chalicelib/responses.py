@@ -43,7 +43,11 @@ def error_response(error: ApiError, headers: dict[str, Any] | None = None) -> Re
         logger.error("an ApiError with status %s answered as 500 internal", error.status)
         error = Internal("internal error")
     body = render_json(error.to_body())
-    return Response(body=body, status_code=error.status, headers={**(headers or {}), "Content-Type": JSON})
+    return Response(
+        body=body,
+        status_code=error.status,
+        headers={**error.HEADERS, **(headers or {}), "Content-Type": JSON},
+    )
 
 
 def _body_and_type(result: Any, fmt: Format | None) -> tuple[str | bytes, str]:

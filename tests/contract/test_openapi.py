@@ -58,9 +58,9 @@ def test_schemathesis_finds_no_failure_against_the_make_run_server(live_server, 
         os.environ.get("SCHEMATHESIS_EXAMPLES", "40"),
         "--checks",
         "all",
+        # The document gives no schema for each method's `data`, so these two cannot be judged.
         "--exclude-checks",
-        "positive_data_acceptance,negative_data_rejection,"
-        "missing_required_header,unsupported_method,ignored_auth",
+        "positive_data_acceptance,negative_data_rejection",
         "--seed",
         "1",
         "--no-color",

@@ -289,3 +289,43 @@ def test_a_halt_that_is_not_a_boolean_is_bad_request(api):
         "system", "batch", {"calls": {"a": {"module": "demo", "method": "hello"}}, "halt": "maybe"}
     )
     assert error_of(response) == (400, "bad_request")
+
+
+def test_access_matrix_strict_flags_an_anonymous_method_and_a_broken_module(capsys, tmp_path):
+    import uuid
+
+    from tests.conftest import PROJECT_ROOT
+
+    services = PROJECT_ROOT / "chalicelib" / "services"
+    suffix = uuid.uuid4().hex[:8]
+    opened, broken = services / f"zopen_{suffix}.py", services / f"zbroken_{suffix}.py"
+    opened.write_text(
+        "class Service:\n"
+        "    api = {'everyone': {'type': 'external', 'access': ['anonymous', 'authenticated']}}\n"
+        "    def everyone(self, data, ctx):\n"
+        "        return 1\n"
+    )
+    broken.write_text("import no_such_package_here\n")
+    try:
+        assert admin.main(["access-matrix", "--strict"]) == 1
+        out = capsys.readouterr().out
+        assert f"zopen_{suffix}.everyone" in out and "OPEN to every key holder" in out
+        assert f"BROKEN module 'zbroken_{suffix}'" in out
+    finally:
+        opened.unlink()
+        broken.unlink()
+
+
+def expected_for(roles):
+    """What EXPECTED_MATRIX says a caller holding these roles (implicit ones included) may call."""
+    return {name for name, access in EXPECTED_MATRIX.items() if access is None or set(access) & roles}
+
+
+def test_discovery_lists_exactly_the_callers_methods_for_each_kind_of_caller(api, tokens):
+    assert set(listed(api.call("system", "methods"))) == expected_for({"anonymous"})
+    assert set(listed(api.call("system", "methods", token=tokens["ann"]))) == expected_for(
+        {"authenticated", "editor"}
+    )
+    assert set(listed(api.call("system", "methods", token=tokens["root"]))) == expected_for(
+        {"authenticated", "administrator"}
+    )
