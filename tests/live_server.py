@@ -29,6 +29,20 @@ class LiveServer:
     def output(self) -> str:
         return self.log.read_text(errors="replace")
 
+    @property
+    def lines(self) -> list[str]:
+        return self.output().splitlines()
+
+    @property
+    def base(self) -> str:
+        return self.url
+
+    @property
+    def console_url(self) -> str:
+        """The console's address as `make run` prints it ("" while the console is off)."""
+        found = [line.removeprefix("Console: ") for line in self.lines if line.startswith("Console: ")]
+        return found[0] if found else ""
+
 
 def _wait_until_serving(url: str, process: subprocess.Popen[bytes], log: Path, seconds: float) -> None:
     deadline = time.monotonic() + seconds
@@ -56,8 +70,9 @@ def start_live_server(**environment: str) -> LiveServer:
         "PYTHONUNBUFFERED": "1",
         **environment,
     }
-    for name in ("API_KEY", "TABLE_NAME", "STAGE", "AWS_ENDPOINT_URL_DYNAMODB"):
-        env.pop(name, None)  # the dev stage's own values, as `make run` has them
+    for name in ("API_KEY", "TABLE_NAME", "STAGE", "CONSOLE", "CORS_ORIGINS", "AWS_ENDPOINT_URL_DYNAMODB"):
+        if name not in environment:
+            env.pop(name, None)  # the dev stage's own values, as `make run` has them
     log = Path(tempfile.mkstemp(prefix="eqsash-live-", suffix=".log")[1])
     with log.open("wb") as sink:
         process = subprocess.Popen(

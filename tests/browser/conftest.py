@@ -8,11 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,8 +16,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.localstore import free_port
-from tests.conftest import PROJECT_ROOT
+from tests.live_server import LiveServer, start_live_server, stop_live_server
 
 ADMIN_PASSWORD = "browser test password"
 CHROMIUM_ARGS = [
@@ -34,8 +29,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-# Set by the shell or by the other suites' fixtures; the server must read the dev stage's own values.
-_NOT_INHERITED = ("API_KEY", "STAGE", "TABLE_NAME", "CONSOLE", "CORS_ORIGINS", "AWS_ENDPOINT_URL_DYNAMODB")
 
 
 def chromium_path() -> str:
@@ -46,31 +39,6 @@ def chromium_path() -> str:
     if os.environ.get("CI") or (os.geteuid() == 0 and shutil.which("apt-get")):
         pytest.fail(f"Chromium is not installed: {how}")
     pytest.skip(f"browser tests skipped: Chromium is not installed and this user cannot install it; {how}")
-
-
-@dataclass
-class DevServer:
-    process: subprocess.Popen[str]
-    lines: list[str] = field(default_factory=list)
-    console_url: str = ""
-
-    @property
-    def base(self) -> str:
-        return self.console_url.split("/console")[0]
-
-    def read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line.rstrip("\n"))
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
 
 
 class _BlankPage(BaseHTTPRequestHandler):
@@ -99,48 +67,21 @@ def other_site() -> Iterator[int]:
 
 
 @pytest.fixture(scope="module")
-def dev_server(other_site: int) -> Iterator[DevServer]:
+def dev_server(other_site: int) -> Iterator[LiveServer]:
     """`make run` (chalicelib.devserver) on a free port, with a known administrator password.
 
     CORS_ORIGINS lists the other site as http://127.0.0.1:PORT; http://localhost:PORT stays unlisted.
     """
-    port = free_port()
-    env = {name: value for name, value in os.environ.items() if name not in _NOT_INHERITED}
-    env.update(
-        PORT=str(port),
-        STORE_PORT="0",
-        STAGE_NAME="dev",
-        LOCAL_STORE="moto",
-        ADMIN_USER="admin",
-        ADMIN_PASSWORD=ADMIN_PASSWORD,
+    server = start_live_server(
+        STAGE_NAME="dev", LOCAL_STORE="moto", ADMIN_USER="admin", ADMIN_PASSWORD=ADMIN_PASSWORD,
         CORS_ORIGINS=f"http://127.0.0.1:{other_site}",
-        PYTHONUNBUFFERED="1",
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "chalicelib.devserver"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    server = DevServer(process)
-    threading.Thread(target=server.read, daemon=True).start()
+    )  # fmt: skip
     try:
-        deadline = time.monotonic() + 90
-        while not server.console_url:
-            consoles = [line for line in server.lines if line.startswith("Console: ")]
-            if consoles:
-                server.console_url = consoles[0].removeprefix("Console: ")
-            elif process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(
-                    "make run's server did not print its console address:\n" + "\n".join(server.lines)
-                )
-            else:
-                time.sleep(0.1)
+        if not server.console_url:
+            pytest.fail("make run's server did not print its console address:\n" + server.output())
         yield server
     finally:
-        server.stop()
+        stop_live_server(server)
 
 
 @pytest.fixture(scope="module")
