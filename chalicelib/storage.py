@@ -210,12 +210,18 @@ class DynamoStore:
         """Failures to answer: StorageUnavailable; set-up mistakes: StorageMisconfigured; bugs stay loud."""
         return _Translated(action, self.table_name)
 
-    @staticmethod
-    def _is_condition_failure(exc: Exception) -> bool:
-        response = getattr(exc, "response", None)
-        return isinstance(response, dict) and response.get("Error", {}).get("Code") == (
-            "ConditionalCheckFailedException"
-        )
+    def _write_if(self, write: Callable[..., object], **request: Any) -> bool:
+        """One conditional write on the table; False when its condition did not hold."""
+        try:
+            write(TableName=self.table_name, **request)
+        except Exception as exc:
+            response = getattr(exc, "response", None)
+            if isinstance(response, dict) and response.get("Error", {}).get("Code") == (
+                "ConditionalCheckFailedException"
+            ):
+                return False
+            raise
+        return True
 
     # -- table -------------------------------------------------------------------------------
 
@@ -281,31 +287,25 @@ class DynamoStore:
             "created_at": _n(user.created_at),
         }
         with self._translated("create-user"):
-            try:
-                self.client.put_item(
-                    TableName=self.table_name, Item=item, ConditionExpression="attribute_not_exists(pk)"
-                )
-            except Exception as exc:
-                if self._is_condition_failure(exc):
-                    raise UserExists(user.username) from exc
-                raise
+            created = self._write_if(
+                self.client.put_item, Item=item, ConditionExpression="attribute_not_exists(pk)"
+            )
+        if not created:
+            raise UserExists(user.username)
 
     def _update_user(self, username: str, attribute: str, value: dict[str, Any]) -> None:
         """Set one attribute of an existing user (attribute names go through #a: `roles` is reserved)."""
         with self._translated("update-user"):
-            try:
-                self.client.update_item(
-                    TableName=self.table_name,
-                    Key={"pk": _s(f"user#{username}")},
-                    UpdateExpression="SET #a = :v",
-                    ConditionExpression="attribute_exists(pk)",
-                    ExpressionAttributeNames={"#a": attribute},
-                    ExpressionAttributeValues={":v": value},
-                )
-            except Exception as exc:
-                if self._is_condition_failure(exc):
-                    raise NoSuchUser(username) from exc
-                raise
+            updated = self._write_if(
+                self.client.update_item,
+                Key={"pk": _s(f"user#{username}")},
+                UpdateExpression="SET #a = :v",
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeNames={"#a": attribute},
+                ExpressionAttributeValues={":v": value},
+            )
+        if not updated:
+            raise NoSuchUser(username)
 
     def set_user_roles(self, username: str, roles: tuple[str, ...]) -> None:
         self._update_user(username, "roles", _roles(roles))
@@ -369,19 +369,13 @@ class DynamoStore:
     def slide_session(self, digest: str, expires_at: int, now: int) -> bool:
         """Push a live session's expiry forward; never revives a revoked or expired one."""
         with self._translated("slide-session"):
-            try:
-                self.client.update_item(
-                    TableName=self.table_name,
-                    Key=_credential_key("session", digest),
-                    UpdateExpression=f"SET {TTL_ATTRIBUTE} = :e, touched_at = :now",
-                    ConditionExpression=f"attribute_exists(pk) AND {TTL_ATTRIBUTE} > :now",
-                    ExpressionAttributeValues={":e": _n(expires_at), ":now": _n(now)},
-                )
-            except Exception as exc:
-                if self._is_condition_failure(exc):
-                    return False
-                raise
-        return True
+            return self._write_if(
+                self.client.update_item,
+                Key=_credential_key("session", digest),
+                UpdateExpression=f"SET {TTL_ATTRIBUTE} = :e, touched_at = :now",
+                ConditionExpression=f"attribute_exists(pk) AND {TTL_ATTRIBUTE} > :now",
+                ExpressionAttributeValues={":e": _n(expires_at), ":now": _n(now)},
+            )
 
     def delete_credential(self, kind: CredentialKind, digest: str) -> None:
         with self._translated("delete-credential"):
@@ -408,20 +402,14 @@ class DynamoStore:
     def set_credential_roles(self, kind: CredentialKind, digest: str, roles: tuple[str, ...]) -> bool:
         """Copy new roles onto a live credential; a deleted one is not brought back."""
         with self._translated("set-credential-roles"):
-            try:
-                self.client.update_item(
-                    TableName=self.table_name,
-                    Key=_credential_key(kind, digest),
-                    UpdateExpression="SET #r = :r",
-                    ConditionExpression="attribute_exists(pk)",
-                    ExpressionAttributeNames={"#r": "roles"},
-                    ExpressionAttributeValues={":r": _roles(roles)},
-                )
-            except Exception as exc:
-                if self._is_condition_failure(exc):
-                    return False
-                raise
-        return True
+            return self._write_if(
+                self.client.update_item,
+                Key=_credential_key(kind, digest),
+                UpdateExpression="SET #r = :r",
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeNames={"#r": "roles"},
+                ExpressionAttributeValues={":r": _roles(roles)},
+            )
 
     # -- login failures ----------------------------------------------------------------------
 
@@ -436,31 +424,24 @@ class DynamoStore:
         values = {":one": _n(1), ":e": _n(now + window_seconds), ":now": _n(now), ":limit": _n(limit)}
         with self._translated("take-attempt"):
             for _ in range(2):  # a second round only when another request reopened the window meanwhile
-                try:
-                    self.client.update_item(
-                        TableName=self.table_name,
-                        Key=key,
-                        UpdateExpression="ADD failures :one SET expires_at = if_not_exists(expires_at, :e)",
-                        ConditionExpression=(
-                            "attribute_not_exists(pk) OR (expires_at > :now AND failures < :limit)"
-                        ),
-                        ExpressionAttributeValues=values,
-                    )
+                if self._write_if(
+                    self.client.update_item,
+                    Key=key,
+                    UpdateExpression="ADD failures :one SET expires_at = if_not_exists(expires_at, :e)",
+                    ConditionExpression=(
+                        "attribute_not_exists(pk) OR (expires_at > :now AND failures < :limit)"
+                    ),
+                    ExpressionAttributeValues=values,
+                ):
                     return True
-                except Exception as exc:
-                    if not self._is_condition_failure(exc):
-                        raise
-                try:  # the limit is reached, or the old window passed and TTL has not removed it yet
-                    self.client.put_item(
-                        TableName=self.table_name,
-                        Item={**key, "failures": _n(1), TTL_ATTRIBUTE: _n(now + window_seconds)},
-                        ConditionExpression="expires_at <= :now",
-                        ExpressionAttributeValues={":now": _n(now)},
-                    )
+                # The limit is reached, or the old window passed and TTL has not removed it yet.
+                if self._write_if(
+                    self.client.put_item,
+                    Item={**key, "failures": _n(1), TTL_ATTRIBUTE: _n(now + window_seconds)},
+                    ConditionExpression="expires_at <= :now",
+                    ExpressionAttributeValues={":now": _n(now)},
+                ):
                     return True
-                except Exception as exc:
-                    if not self._is_condition_failure(exc):
-                        raise
         return False
 
     def clear_failures(self, username: str) -> None:
