@@ -321,24 +321,24 @@
     await loadMethods();
   }
 
+  // One input of a form-field row: its part ("name" or "value"), the row's number, its text.
+  function fieldInput(part, n, text) {
+    var input = element("input");
+    input.type = "text";
+    input.className = "field-" + part;
+    input.placeholder = part;
+    input.spellcheck = false;
+    input.setAttribute("aria-label", "Field " + n + " " + part);
+    input.value = text || "";
+    return input;
+  }
+
   function addField(name, value) {
     state.fieldCount += 1;
     var n = state.fieldCount;
     var item = element("li");
-    var nameInput = element("input");
-    nameInput.type = "text";
-    nameInput.className = "field-name";
-    nameInput.placeholder = "name";
-    nameInput.spellcheck = false;
-    nameInput.setAttribute("aria-label", "Field " + n + " name");
-    nameInput.value = name || "";
-    var valueInput = element("input");
-    valueInput.type = "text";
-    valueInput.className = "field-value";
-    valueInput.placeholder = "value";
-    valueInput.spellcheck = false;
-    valueInput.setAttribute("aria-label", "Field " + n + " value");
-    valueInput.value = value || "";
+    var nameInput = fieldInput("name", n, name);
+    var valueInput = fieldInput("value", n, value);
     var remove = element("button", "Remove");
     remove.type = "button";
     remove.setAttribute("aria-label", "Remove field " + n);
