@@ -66,8 +66,8 @@ class InternalCaller:
         service_module, spec = lookup(self._registry, module, method, external_only=False)
         return run(service_module, spec, data, parent.child())
 
-    def root_context(self, user: User | None, request_id: str) -> Context:
-        return Context(user=user, request_id=request_id, _internal_caller=self)
+    def root_context(self, user: User | None, request_id: str, credential: Any = None) -> Context:
+        return Context(user=user, request_id=request_id, credential=credential, _internal_caller=self)
 
 
 __all__ = ["CallDepthExceeded", "InternalCaller", "check_access", "lookup", "run"]

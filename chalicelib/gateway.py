@@ -66,8 +66,7 @@ def serve(request: ApiRequest, settings: Settings) -> Response:
     module_name, method_name = _required(request, "module"), _required(request, "method")
     service_module, spec = dispatch.lookup(runtime.registry(), module_name, method_name, external_only=True)
     user, credential = _caller(request, settings)
-    ctx = runtime.internal_caller().root_context(user, request.request_id)
-    ctx.credential = credential
+    ctx = runtime.internal_caller().root_context(user, request.request_id, credential)
     result = dispatch.run(service_module, spec, request.params.get("data"), ctx)
     return result_response(result, spec.format, ctx)
 

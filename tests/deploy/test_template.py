@@ -227,17 +227,25 @@ def client_operations() -> dict[str, set[str]]:
             continue
         found = operations.setdefault(method.name, set())
         for node in ast.walk(method):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            # self.client.x, called or handed on (as to _write_if); paginators by their operation
+            if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute)):
                 continue
-            owner = node.func.value
-            if not (isinstance(owner, ast.Attribute) and owner.attr == "client"):
+            if node.value.attr != "client" or node.attr in (
+                "exceptions",
+                "meta",
+                "get_paginator",
+                "get_waiter",
+            ):
                 continue
-            name = node.func.attr
-            if name == "get_paginator":
-                name = node.args[0].value  # type: ignore[attr-defined]
-            elif name == "get_waiter":
-                name = "describe_table"
-            found.add("".join(part.title() for part in name.split("_")))
+            found.add("".join(part.title() for part in node.attr.split("_")))
+        for node in ast.walk(method):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                owner = node.func.value
+                if isinstance(owner, ast.Attribute) and owner.attr == "client":
+                    if node.func.attr == "get_paginator":
+                        found.add("".join(part.title() for part in node.args[0].value.split("_")))  # type: ignore[attr-defined]
+                    elif node.func.attr == "get_waiter":
+                        found.add("DescribeTable")
     return operations
 
 
