@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from chalicelib import accounts, admin, runtime
+from chalicelib import admin, runtime
+from chalicelib.auth import accounts
 from tests.conftest import KEY, error_of
 
 PASSWORD = "discovery password"
@@ -202,7 +203,8 @@ def test_access_matrix_strict_fails_on_an_open_method_not_allowed(capsys, tmp_pa
     allow = tmp_path / "allow.txt"
     allow.write_text("users.login\n")
     assert admin.main(["access-matrix", "--strict", "--allow-file", str(allow)]) == 1
-    assert "not on the allow-list" in capsys.readouterr().out
+    refusal = capsys.readouterr().err
+    assert "not on the allow-list" in refusal and ".chalice/open-methods.txt" in refusal
     assert admin.main(["access-matrix", "--allow-file", str(allow)]) == 0
 
 
@@ -308,7 +310,7 @@ def test_access_matrix_strict_flags_an_anonymous_method_and_a_broken_module(caps
     broken.write_text("import no_such_package_here\n")
     try:
         assert admin.main(["access-matrix", "--strict"]) == 1
-        out = capsys.readouterr().out
+        out = capsys.readouterr().err
         assert f"zopen_{suffix}.everyone" in out and "OPEN to every key holder" in out
         assert f"BROKEN module 'zbroken_{suffix}'" in out
     finally:
