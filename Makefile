@@ -24,7 +24,7 @@ $(NODE_DEPS): tests/integration/package.json tests/integration/package-lock.json
 
 ## Serve the API on 127.0.0.1:$(PORT) over an embedded DynamoDB-compatible server.
 run: $(STAMP)
-	PORT=$(PORT) exec $(PY) -m chalicelib.devserver
+	PORT=$(PORT) exec $(PY) -m tools.devserver
 
 # Debian's chromium for the browser suite (tests/browser), installed when missing and root;
 # elsewhere that suite is skipped with a message saying so.
@@ -42,13 +42,13 @@ test: $(STAMP) $(NODE_DEPS) chromium
 .PHONY: package
 PACKAGE_DIR ?= build/package
 package: $(STAMP)
-	$(PY) -m chalicelib.packaging $(PACKAGE_DIR)
+	$(PY) -m tools.packaging $(PACKAGE_DIR)
 
 ## Lint, types, every service module's declarations, and no method open to everyone by mistake.
 check: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m mypy chalicelib app.py bench
+	$(PY) -m mypy chalicelib app.py bench tools
 	$(PY) -m chalicelib.registry --check
 	$(PY) -m chalicelib.admin access-matrix --strict > /dev/null
 

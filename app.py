@@ -4,8 +4,9 @@ from typing import Any
 
 from chalice.app import Chalice
 
-from chalicelib import cors, gateway
-from chalicelib.refusals import contract_refusals
+from chalicelib import gateway
+from chalicelib.http import cors
+from chalicelib.http.refusals import contract_refusals
 
 app = Chalice(app_name="eqsash-api")
 # One middleware sees every answer: Chalice's own refusals in the contract's shape, CORS headers on all.
@@ -27,7 +28,7 @@ def api_preflight() -> object:
 
 @app.route("/console", methods=["GET"], content_types=["*/*"])
 def api_console() -> object:
-    from chalicelib import console  # imported when asked for: not on the /api cold path
+    from chalicelib.http import console  # imported when asked for: not on the /api cold path
 
     return console.serve()
 

@@ -24,7 +24,7 @@ MODULES, METHODS = 500, 10
 
 
 def _environment() -> None:
-    from chalicelib.localstore import LOCAL_AWS_ENVIRONMENT
+    from chalicelib.storage.dynamodb import LOCAL_AWS_ENVIRONMENT
 
     os.environ.update({**LOCAL_AWS_ENVIRONMENT, **SETTINGS})
     for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB"):
@@ -32,7 +32,8 @@ def _environment() -> None:
 
 
 def _user_and_login(store: Any, now: int) -> Any:
-    from chalicelib import accounts, runtime
+    from chalicelib import runtime
+    from chalicelib.auth import accounts
 
     accounts.create_user(store, USERNAME, ["editor"], PASSWORD, now)
     return accounts.login(store, runtime.settings(), USERNAME, PASSWORD, now)
@@ -61,8 +62,8 @@ def warm_authenticated(results: report.Results, number: int, rounds: int) -> Non
     from app import app as gateway
     from bench import floor_app
     from chalicelib import runtime
-    from chalicelib.credentials import Credential
-    from chalicelib.storage import DynamoStore
+    from chalicelib.auth.credentials import Credential
+    from chalicelib.storage.dynamodb import DynamoStore
 
     with mock_aws():
         store = DynamoStore(TABLE)
@@ -146,8 +147,8 @@ def warm_scale(results: report.Results, number: int, rounds: int) -> None:
 def cold_starts(results: report.Results, rounds: int) -> None:
     """Fresh processes; the token requests go to a moto server in this process, as Lambda's go to DynamoDB."""
     from chalicelib import runtime
-    from chalicelib.localstore import LOCAL_AWS_ENVIRONMENT, start_moto, use_local_aws_environment
-    from chalicelib.storage import DynamoStore
+    from chalicelib.storage.dynamodb import LOCAL_AWS_ENVIRONMENT, DynamoStore
+    from tools.localstore import start_moto, use_local_aws_environment
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's server: one line per call
     server = start_moto()

@@ -1,6 +1,6 @@
 """`make load`: drive the `make run` server over 127.0.0.1 with keep-alive connections.
 
-Starts the server (chalicelib.devserver) itself, logs in once, then LOAD_CONNECTIONS threads,
+Starts the server (tools.devserver) itself, logs in once, then LOAD_CONNECTIONS threads,
 each with one persistent HTTP/1.1 connection (as browsers and requests.Session use them), send
 a mix of public GETs, POST forms, POST JSON and token-authenticated calls for LOAD_SECONDS
 seconds or LOAD_MAX_REQUESTS requests, whichever ends first. Prints throughput, latency

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 from chalicelib import dispatch
 from chalicelib.context import Context
 from chalicelib.errors import ApiError, BadRequest, Internal, PayloadTooLarge
-from chalicelib.formats import UnrenderableValue, render_json
+from chalicelib.http.formats import UnrenderableValue, render_json
 from chalicelib.registry import Registry
 
 logger = logging.getLogger(__name__)

@@ -13,12 +13,12 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import dispatch, runtime
+from chalicelib.auth.credentials import credential_from  # every request looks for one; auth stays lazy
 from chalicelib.config import ConfigError, Settings
-from chalicelib.credentials import credential_from  # every request looks for one; auth stays lazy
 from chalicelib.errors import ApiError, BadRequest, Internal, InvalidKey
+from chalicelib.http.request import ApiRequest, from_chalice, param_str
+from chalicelib.http.responses import error_response, mark_view_answer, result_response
 from chalicelib.identity import User
-from chalicelib.request import ApiRequest, from_chalice, param_str
-from chalicelib.responses import error_response, mark_view_answer, result_response
 
 if TYPE_CHECKING:
     from chalice.app import Request, Response
@@ -55,7 +55,7 @@ def _caller(request: ApiRequest, settings: Settings) -> tuple[User | None, Any]:
     credential = credential_from(request, settings.session_name)
     if credential is None:
         return None, None
-    from chalicelib.auth import authenticate
+    from chalicelib.auth.authenticate import authenticate
 
     return authenticate(credential, runtime.store(), settings, runtime.now()), credential
 

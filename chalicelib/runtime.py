@@ -17,7 +17,7 @@ from chalicelib.dispatch import InternalCaller
 from chalicelib.registry import Registry
 
 if TYPE_CHECKING:
-    from chalicelib.storage import DynamoStore
+    from chalicelib.storage.base import Store
 
 
 class _Made:
@@ -25,7 +25,7 @@ class _Made:
 
     __slots__ = ("caller", "clock", "registry", "settings", "store")
 
-    def __init__(self, registry: Registry | None = None, store: DynamoStore | None = None) -> None:
+    def __init__(self, registry: Registry | None = None, store: Store | None = None) -> None:
         self.settings: Settings | None = None
         self.registry = registry
         self.caller: InternalCaller | None = None
@@ -59,9 +59,11 @@ def internal_caller() -> InternalCaller:
     return _made.caller
 
 
-def store() -> DynamoStore:
+def store() -> Store:
     if _made.store is None:
-        from chalicelib.storage import DynamoStore  # lazily: boto3 only for requests that need storage
+        from chalicelib.storage.dynamodb import (
+            DynamoStore,  # lazily: boto3 only for requests that need storage
+        )
 
         with _lock:
             _made.store = _made.store or DynamoStore(settings().table_name)
@@ -77,7 +79,7 @@ def set_clock(clock: Callable[[], float]) -> None:
     _made.clock = clock
 
 
-def reset(*, registry: Registry | None = None, store: DynamoStore | None = None) -> None:
+def reset(*, registry: Registry | None = None, store: Store | None = None) -> None:
     """Forget everything made so far (tests), optionally injecting a registry or a store."""
     fresh = _Made(registry=registry, store=store)
     for name in ("settings", "registry", "caller", "store", "clock"):

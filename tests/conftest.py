@@ -16,8 +16,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from chalicelib import runtime  # noqa: E402
-from chalicelib.localstore import LOCAL_AWS_ENVIRONMENT, LocalServer, dynalite_available, start_dynalite  # noqa: E402
+from chalicelib.storage.dynamodb import LOCAL_AWS_ENVIRONMENT  # noqa: E402
 from tests.events import proxy_event  # noqa: E402, F401  (re-exported for the suites)
+from tools.localstore import LocalServer, dynalite_available, start_dynalite  # noqa: E402
 
 KEY = "12345"
 TABLE = "eqsash-dev"  # the dev stage's table in .chalice/config.json
@@ -41,7 +42,7 @@ def moto_store() -> Iterator[Any]:
     """A DynamoStore on moto's in-process mock, with the table created; the runtime uses it."""
     from moto import mock_aws
 
-    from chalicelib.storage import DynamoStore
+    from chalicelib.storage.dynamodb import DynamoStore
 
     with mock_aws():
         store = DynamoStore(TABLE)

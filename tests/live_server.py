@@ -1,4 +1,4 @@
-"""The `make run` server (chalicelib.devserver) as a child process on a free 127.0.0.1 port, for tests."""
+"""The `make run` server (tools.devserver) as a child process on a free 127.0.0.1 port, for tests."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.localstore import PROJECT_ROOT, free_port
+from tools.localstore import PROJECT_ROOT, free_port
 
 ADMIN_PASSWORD = "live server admin pw"
 
@@ -76,7 +76,7 @@ def start_live_server(**environment: str) -> LiveServer:
     log = Path(tempfile.mkstemp(prefix="eqsash-live-", suffix=".log")[1])
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-m", "chalicelib.devserver"],
+            [sys.executable, "-m", "tools.devserver"],
             cwd=PROJECT_ROOT,
             env=env,
             stdout=sink,

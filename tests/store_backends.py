@@ -1,4 +1,4 @@
-"""The storage implementations every contract test runs on: moto in-process, and dynalite."""
+"""The storage implementations every contract test runs on: memory, moto in-process, and dynalite."""
 
 from __future__ import annotations
 
@@ -9,17 +9,25 @@ from typing import Any
 import pytest
 
 from chalicelib import runtime
-from chalicelib.storage import DynamoStore, make_client
+from chalicelib.storage.base import Store
+from chalicelib.storage.dynamodb import DynamoStore, make_client
+from chalicelib.storage.memory import MemoryStore
 
 BACKENDS = [
+    pytest.param("memory", id="memory"),
     pytest.param("moto", id="moto"),
     pytest.param("dynalite", id="dynalite", marks=pytest.mark.integration),
 ]
 
 
 @pytest.fixture(params=BACKENDS)
-def any_store(request: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[DynamoStore]:
+def any_store(request: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
     """A fresh table on each backend; the runtime uses it."""
+    if request.param == "memory":
+        memory = MemoryStore()
+        runtime.reset(store=memory)
+        yield memory
+        return
     if request.param == "moto":
         from moto import mock_aws
 

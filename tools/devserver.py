@@ -20,7 +20,7 @@ from types import FrameType
 from typing import Any
 from urllib.parse import urlencode
 
-from chalicelib.localstore import (
+from tools.localstore import (
     PROJECT_ROOT,
     LocalServer,
     start_dynalite,
@@ -49,8 +49,9 @@ def _stage_environment(stage: str) -> Any:
 
 
 def _ensure_administrator() -> None:
-    from chalicelib import accounts, runtime
-    from chalicelib.storage import UserExists
+    from chalicelib import runtime
+    from chalicelib.auth import accounts
+    from chalicelib.storage.base import UserExists
 
     store = runtime.store()
     store.create_table()

@@ -14,14 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from chalicelib.storage.dynamodb import LOCAL_AWS_ENVIRONMENT
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DYNALITE = PROJECT_ROOT / "tests" / "integration" / "node_modules" / ".bin" / "dynalite"
-LOCAL_AWS_ENVIRONMENT = {
-    # Local servers accept any credentials; boto3 still wants some, and a region.
-    "AWS_ACCESS_KEY_ID": "local",
-    "AWS_SECRET_ACCESS_KEY": "local",
-    "AWS_DEFAULT_REGION": "us-east-1",
-}
 
 
 @dataclass
@@ -35,16 +31,6 @@ def use_local_aws_environment(endpoint: str) -> None:
     for name, value in LOCAL_AWS_ENVIRONMENT.items():
         os.environ.setdefault(name, value)
     os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
-
-
-def defaults_for_local_endpoint() -> None:
-    """Placeholder credentials and region when AWS_ENDPOINT_URL_DYNAMODB points at this machine."""
-    from urllib.parse import urlparse
-
-    host = urlparse(os.environ.get("AWS_ENDPOINT_URL_DYNAMODB", "")).hostname or ""
-    if host in ("127.0.0.1", "localhost", "::1"):
-        for name, value in LOCAL_AWS_ENVIRONMENT.items():
-            os.environ.setdefault(name, value)
 
 
 def free_port() -> int:

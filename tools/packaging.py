@@ -1,4 +1,4 @@
-"""`python -m chalicelib.packaging [OUT]`: the prod stage as a SAM template, offline (`make package`).
+"""`python -m tools.packaging [OUT]`: the prod stage as a SAM template, offline (`make package`).
 
 It runs `chalice package` with `.chalice/resources-prod.json` merged in (the table, the key from
 Secrets Manager, log permissions, an example schedule); `.chalice/policy-prod.json` is the
@@ -103,9 +103,7 @@ def package(out: Path = DEFAULT_OUT) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m chalicelib.packaging", description=__doc__.splitlines()[0]
-    )
+    parser = argparse.ArgumentParser(prog="python -m tools.packaging", description=__doc__.splitlines()[0])
     parser.add_argument("out", nargs="?", type=Path, default=DEFAULT_OUT, help="default: build/package")
     args = parser.parse_args(argv)
     out = args.out.resolve()

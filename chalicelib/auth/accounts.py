@@ -10,12 +10,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib import passwords
+from chalicelib.auth import passwords
+from chalicelib.auth.credentials import Credential, new_attempt_id, new_secret
 from chalicelib.config import Settings
-from chalicelib.credentials import Credential, new_secret
 from chalicelib.errors import BadRequest, InvalidCredentials, InvalidInput, TooManyAttempts
 from chalicelib.identity import IMPLICIT_ROLES
-from chalicelib.storage import CredentialRecord, DynamoStore, NoSuchUser, UserRecord
+from chalicelib.storage.base import CredentialRecord, NoSuchUser, Store, UserRecord
 
 _USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}")
 _ROLE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,63}")
@@ -69,13 +69,16 @@ def _password_matches(user: UserRecord | None, password: str) -> bool:
     return passwords.verify_password(user.password_hash, password) and not user.disabled
 
 
-def _take_attempt(store: DynamoStore, settings: Settings, username: str, now: int) -> None:
+def _take_attempt(store: Store, settings: Settings, username: str, now: int) -> None:
     """Count this password check before making it; 429 once the window holds the limit."""
-    if not store.take_attempt(username, now, settings.login_window_seconds, settings.login_max_failures):
+    attempt_id = new_attempt_id()
+    if not store.take_attempt(
+        username, attempt_id, now, settings.login_window_seconds, settings.login_max_failures
+    ):
         raise TooManyAttempts("too many failed logins for this username; try again later")
 
 
-def login(store: DynamoStore, settings: Settings, username: str, password: str, now: int) -> Login:
+def login(store: Store, settings: Settings, username: str, password: str, now: int) -> Login:
     """A new token and session; 401 for a wrong name, password or a disabled user, 429 while locked."""
     if _USERNAME.fullmatch(username) is None:
         passwords.burn_verify_time(password[: passwords.MAX_LENGTH])
@@ -90,7 +93,7 @@ def login(store: DynamoStore, settings: Settings, username: str, password: str, 
     return _settle_race(store, issued)
 
 
-def _issue(store: DynamoStore, settings: Settings, user: UserRecord, now: int) -> Login:
+def _issue(store: Store, settings: Settings, user: UserRecord, now: int) -> Login:
     token, session = new_secret(), new_secret()
     token_expiry = now + settings.token_ttl_seconds
     session_max = now + settings.session_max_seconds
@@ -113,7 +116,7 @@ def _issue(store: DynamoStore, settings: Settings, user: UserRecord, now: int) -
     return Login(token, token_expiry, session, session_expiry, user.username, user.roles)
 
 
-def _settle_race(store: DynamoStore, issued: Login) -> Login:
+def _settle_race(store: Store, issued: Login) -> Login:
     """Re-read the user after writing: a role change or a disable made meanwhile wins over this login."""
     current = store.get_user(issued.username)
     pairs = (
@@ -138,11 +141,11 @@ def _settle_race(store: DynamoStore, issued: Login) -> Login:
     return issued
 
 
-def revoke(store: DynamoStore, credential: Credential) -> None:
+def revoke(store: Store, credential: Credential) -> None:
     store.delete_credential(credential.kind, credential.digest)
 
 
-def revoke_all(store: DynamoStore, username: str, keep: Credential | None = None) -> int:
+def revoke_all(store: Store, username: str, keep: Credential | None = None) -> int:
     """End every token and session of a user (but `keep`); how many were ended."""
     kept = None if keep is None else (keep.kind, keep.digest)
     ended = 0
@@ -154,7 +157,7 @@ def revoke_all(store: DynamoStore, username: str, keep: Credential | None = None
 
 
 def change_password(
-    store: DynamoStore,
+    store: Store,
     *,
     settings: Settings,
     username: str,
@@ -178,7 +181,7 @@ def change_password(
 # -- the administrator's operations (admin CLI, internal calls) ---------------------------------
 
 
-def create_user(store: DynamoStore, username: str, roles: Any, password: str, now: int) -> UserRecord:
+def create_user(store: Store, username: str, roles: Any, password: str, now: int) -> UserRecord:
     record = UserRecord(
         check_username(username), passwords.hash_password(password), check_roles(roles), created_at=now
     )
@@ -186,7 +189,7 @@ def create_user(store: DynamoStore, username: str, roles: Any, password: str, no
     return record
 
 
-def set_roles(store: DynamoStore, username: str, roles: Any) -> int:
+def set_roles(store: Store, username: str, roles: Any) -> int:
     """New roles for a user and, at once, for its live credentials; how many credentials were updated."""
     roles = check_roles(roles)
     store.set_user_roles(username, roles)
@@ -195,20 +198,20 @@ def set_roles(store: DynamoStore, username: str, roles: Any) -> int:
     )
 
 
-def set_disabled(store: DynamoStore, username: str, disabled: bool) -> int:
+def set_disabled(store: Store, username: str, disabled: bool) -> int:
     """Disable (ending every credential) or enable a user."""
     store.set_user_disabled(username, disabled)
     return revoke_all(store, username) if disabled else 0
 
 
-def revoke_user(store: DynamoStore, username: str) -> int:
+def revoke_user(store: Store, username: str) -> int:
     """End every token and session of an existing user; how many were ended."""
     if store.get_user(username) is None:
         raise NoSuchUser(username)
     return revoke_all(store, username)
 
 
-def set_password(store: DynamoStore, username: str, password: str) -> int:
+def set_password(store: Store, username: str, password: str) -> int:
     """The administrator sets a password; every credential of the user ends."""
     if store.get_user(username) is None:
         raise NoSuchUser(username)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
+from chalicelib.auth.credentials import Credential
 from chalicelib.config import Settings
-from chalicelib.credentials import Credential
 from chalicelib.errors import Unauthenticated
 from chalicelib.identity import User
-from chalicelib.storage import CredentialRecord, DynamoStore, StorageUnavailable
+from chalicelib.storage.base import CredentialRecord, StorageUnavailable, Store
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ def slid_expiry(record: CredentialRecord, now: int, settings: Settings) -> int |
     return new_expiry if new_expiry > record.expires_at else None
 
 
-def authenticate(credential: Credential, store: DynamoStore, settings: Settings, now: int) -> User:
+def authenticate(credential: Credential, store: Store, settings: Settings, now: int) -> User:
     """The user behind a credential, or 401; StorageUnavailable (503) when storage does not answer."""
     if not credential.well_formed:
         raise Unauthenticated(REFUSED)

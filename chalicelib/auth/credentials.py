@@ -6,10 +6,10 @@ import hashlib
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
-from chalicelib.request import ApiRequest, param_str
+from chalicelib.http.request import ApiRequest, param_str
 
 if TYPE_CHECKING:  # the storage module (and `secrets`) stay off the path of a request without credentials
-    from chalicelib.storage import CredentialKind
+    from chalicelib.storage.base import CredentialKind
 
 SECRET_BYTES = 32  # 256 bits of randomness per token and session id
 # What new_secret() can produce (with room for a longer future format); anything else is refused unread.
@@ -42,6 +42,13 @@ def new_secret() -> str:
     import secrets
 
     return secrets.token_urlsafe(SECRET_BYTES)
+
+
+def new_attempt_id() -> str:
+    """Names one password check, so that a retried count of it is recognised (not a secret)."""
+    import secrets
+
+    return secrets.token_hex(8)
 
 
 def _string(request: ApiRequest, name: str) -> str | None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from chalicelib import runtime
 from chalicelib.config import ConfigError
 from chalicelib.errors import Internal, NotFound
-from chalicelib.responses import error_response
+from chalicelib.http.responses import error_response
 
 if TYPE_CHECKING:
     from chalice.app import Response

@@ -103,7 +103,7 @@ def preflight(request: Request | None) -> Response:
 
 
 def with_cors(response: Response, event: Request) -> None:
-    """Add the CORS headers an answer needs (chalicelib.refusals' middleware calls it for every answer)."""
+    """Add the CORS headers an answer needs (the refusals middleware calls it for every answer)."""
     try:
         apply(response.headers, event.headers.get("origin"), _allowed_origins())
     except Exception:  # never turn an answer into a failure over its CORS headers

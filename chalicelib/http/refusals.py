@@ -7,9 +7,9 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.cors import with_cors
 from chalicelib.errors import BadRequest, ContractError, Internal, MethodNotAllowed, UnsupportedMediaType
-from chalicelib.responses import error_response, forget_view_answer, is_view_answer
+from chalicelib.http.cors import with_cors
+from chalicelib.http.responses import error_response, forget_view_answer, is_view_answer
 
 if TYPE_CHECKING:
     from chalice.app import Request, Response

@@ -18,8 +18,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import parse_qsl
 
-from chalicelib import brackets
 from chalicelib.errors import BadRequest, MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType
+from chalicelib.http import brackets
 
 if TYPE_CHECKING:
     from email.message import Message

@@ -11,7 +11,7 @@ from chalice.app import Response
 from chalicelib.context import Context
 from chalicelib.declarations import Format
 from chalicelib.errors import ApiError, Internal
-from chalicelib.formats import UnrenderableValue, render_json, render_json_object
+from chalicelib.http.formats import UnrenderableValue, render_json, render_json_object
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib import accounts, runtime
+from chalicelib import runtime
+from chalicelib.auth import accounts
 from chalicelib.context import Context
 from chalicelib.errors import BadRequest
 

@@ -1,6 +1,6 @@
 """Users, credentials and login failures in one DynamoDB table: every DynamoDB detail lives here.
 
-Items (key `pk`): `user#<name>`, `token#<sha256>`, `session#<sha256>`, `login#<name>`. Credential
+Items (key `pk`): `user#<name>`, `token#<sha256>`, `session#<sha256>`, `attempts#<name>`. Credential
 items carry `owner` (the global secondary index OWNER_INDEX) and the owner's roles, so an
 authenticated request costs one read. `expires_at` is the TTL attribute; TTL deletion is late,
 so callers compare it with the clock on every read. botocore's ClientError and connection
@@ -13,11 +13,18 @@ import logging
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from chalicelib.config import ConfigError
-from chalicelib.errors import ApiError, Unavailable
+from chalicelib.storage.base import (
+    CredentialCollision,
+    CredentialKind,
+    CredentialRecord,
+    NoSuchUser,
+    StorageMisconfigured,
+    StorageUnavailable,
+    UserExists,
+    UserRecord,
+)
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -26,13 +33,17 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+# Local servers accept any credentials; boto3 still wants some, and a region.
+LOCAL_AWS_ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "local",
+    "AWS_SECRET_ACCESS_KEY": "local",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
 OWNER_INDEX = "by_owner"
 TTL_ATTRIBUTE = "expires_at"
 CONNECT_TIMEOUT_SECONDS = 1.0
 READ_TIMEOUT_SECONDS = 2.0
 MAX_ATTEMPTS = 3  # botocore "standard" retry mode: the first call and two retries, with backoff
-
-CredentialKind = Literal["token", "session"]
 
 # Storage that is there but did not answer in time: try again later (503).
 _UNAVAILABLE_CODES = frozenset({
@@ -46,47 +57,14 @@ _MISCONFIGURED_CODES = frozenset({
 })  # fmt: skip
 
 
-class StorageError(ApiError):
-    """Root of the storage module's domain errors."""
+def defaults_for_local_endpoint() -> None:
+    """Placeholder credentials and region when AWS_ENDPOINT_URL_DYNAMODB points at this machine."""
+    from urllib.parse import urlparse
 
-
-class StorageUnavailable(Unavailable):
-    """Storage did not answer after bounded retries."""
-
-
-class StorageMisconfigured(ConfigError):
-    """No table, no region, no credentials or no permission: a set-up to fix, not a moment to wait."""
-
-
-class UserExists(StorageError):
-    def __init__(self, username: str) -> None:
-        super().__init__(409, "user_exists", f"user '{username}' already exists")
-
-
-class NoSuchUser(StorageError):
-    def __init__(self, username: str) -> None:
-        super().__init__(404, "no_such_user", f"no user '{username}'")
-
-
-@dataclass(frozen=True, slots=True)
-class UserRecord:
-    username: str
-    password_hash: str
-    roles: tuple[str, ...] = ()
-    disabled: bool = False
-    created_at: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class CredentialRecord:
-    kind: CredentialKind
-    digest: str
-    owner: str
-    roles: tuple[str, ...]
-    expires_at: int
-    created_at: int = 0
-    max_expires_at: int = 0  # sessions: the absolute end of sliding
-    touched_at: int = 0  # sessions: the last time expires_at was pushed forward
+    host = urlparse(os.environ.get("AWS_ENDPOINT_URL_DYNAMODB", "")).hostname or ""
+    if host in ("127.0.0.1", "localhost", "::1"):
+        for name, value in LOCAL_AWS_ENVIRONMENT.items():
+            os.environ.setdefault(name, value)
 
 
 def make_client(endpoint_url: str | None = None) -> DynamoDBClient:
@@ -126,6 +104,11 @@ def _read_int(item: dict[str, Any], name: str) -> int:
 
 def _credential_key(kind: CredentialKind, digest: str) -> dict[str, dict[str, str]]:
     return {"pk": _s(f"{kind}#{digest}")}
+
+
+def _attempts_key(username: str) -> dict[str, dict[str, str]]:
+    # `attempts#`, not the `login#` items of earlier versions (a number of failures): those expire unread.
+    return {"pk": _s(f"attempts#{username}")}
 
 
 def _user_from_item(item: dict[str, Any]) -> UserRecord:
@@ -290,7 +273,9 @@ class DynamoStore:
             created = self._write_if(
                 self.client.put_item, Item=item, ConditionExpression="attribute_not_exists(pk)"
             )
-        if not created:
+        # A retried put whose first try went through fails its own condition: the item is then ours
+        # (a password hash is salted, so no one else wrote the same one).
+        if not created and self.get_user(user.username) != user:
             raise UserExists(user.username)
 
     def _update_user(self, username: str, attribute: str, value: dict[str, Any]) -> None:
@@ -343,9 +328,12 @@ class DynamoStore:
             item["max_expires_at"] = _n(record.max_expires_at)
             item["touched_at"] = _n(record.touched_at)
         with self._translated("put-credential"):
-            self.client.put_item(
-                TableName=self.table_name, Item=item, ConditionExpression="attribute_not_exists(pk)"
+            created = self._write_if(
+                self.client.put_item, Item=item, ConditionExpression="attribute_not_exists(pk)"
             )
+        # A retried put whose first try went through fails its own condition; the item is then ours.
+        if not created and self.get_credential(record.kind, record.digest) != record:
+            raise CredentialCollision()
 
     def get_credential(self, kind: CredentialKind, digest: str) -> CredentialRecord | None:
         """One strongly consistent read, so a revocation applies at once."""
@@ -413,23 +401,32 @@ class DynamoStore:
 
     # -- login failures ----------------------------------------------------------------------
 
-    def take_attempt(self, username: str, now: int, window_seconds: int, limit: int) -> bool:
-        """Count one login attempt in the username's window; False (locked) when `limit` are counted.
+    def take_attempt(self, username: str, attempt_id: str, now: int, window_seconds: int, limit: int) -> bool:
+        """Count one password check in the username's window; False (locked) when `limit` are counted.
 
-        The count is taken before the password is checked, in one conditional write, so parallel
-        guesses cannot get past the limit. A window opens at the first attempt and expires on its
-        own; a successful login clears it (clear_failures).
+        The attempts are a string set of attempt ids, so a write that botocore retries after a lost
+        answer adds nothing the second time (an ADD of a number would count it twice). The count is
+        taken before the password is checked, in one conditional write, so parallel guesses cannot
+        get past the limit. A window opens at the first attempt and expires on its own; a
+        successful check clears it (clear_failures).
         """
-        key = {"pk": _s(f"login#{username}")}
-        values = {":one": _n(1), ":e": _n(now + window_seconds), ":now": _n(now), ":limit": _n(limit)}
+        key = _attempts_key(username)
+        values = {
+            ":id": {"SS": [attempt_id]},
+            ":idv": _s(attempt_id),
+            ":e": _n(now + window_seconds),
+            ":now": _n(now),
+            ":limit": _n(limit),
+        }
         with self._translated("take-attempt"):
             for _ in range(2):  # a second round only when another request reopened the window meanwhile
                 if self._write_if(
                     self.client.update_item,
                     Key=key,
-                    UpdateExpression="ADD failures :one SET expires_at = if_not_exists(expires_at, :e)",
+                    UpdateExpression="ADD attempts :id SET expires_at = if_not_exists(expires_at, :e)",
                     ConditionExpression=(
-                        "attribute_not_exists(pk) OR (expires_at > :now AND failures < :limit)"
+                        "attribute_not_exists(pk) OR contains(attempts, :idv)"
+                        " OR (expires_at > :now AND size(attempts) < :limit)"
                     ),
                     ExpressionAttributeValues=values,
                 ):
@@ -437,13 +434,13 @@ class DynamoStore:
                 # The limit is reached, or the old window passed and TTL has not removed it yet.
                 if self._write_if(
                     self.client.put_item,
-                    Item={**key, "failures": _n(1), TTL_ATTRIBUTE: _n(now + window_seconds)},
+                    Item={**key, "attempts": values[":id"], TTL_ATTRIBUTE: values[":e"]},
                     ConditionExpression="expires_at <= :now",
-                    ExpressionAttributeValues={":now": _n(now)},
+                    ExpressionAttributeValues={":now": values[":now"]},
                 ):
                     return True
         return False
 
     def clear_failures(self, username: str) -> None:
         with self._translated("clear-failures"):
-            self.client.delete_item(TableName=self.table_name, Key={"pk": _s(f"login#{username}")})
+            self.client.delete_item(TableName=self.table_name, Key=_attempts_key(username))

@@ -8,9 +8,10 @@ import logging
 
 import pytest
 
-from chalicelib import accounts, runtime
-from chalicelib.credentials import Credential
-from chalicelib.storage import DynamoStore
+from chalicelib import runtime
+from chalicelib.auth import accounts
+from chalicelib.auth.credentials import Credential
+from chalicelib.storage.dynamodb import DynamoStore
 from tests.conftest import KEY, error_of, proxy_event
 
 PASSWORD = "attack suite password"

@@ -68,7 +68,7 @@ def other_site() -> Iterator[int]:
 
 @pytest.fixture(scope="module")
 def dev_server(other_site: int) -> Iterator[LiveServer]:
-    """`make run` (chalicelib.devserver) on a free port, with a known administrator password.
+    """`make run` (tools.devserver) on a free port, with a known administrator password.
 
     CORS_ORIGINS lists the other site as http://127.0.0.1:PORT; http://localhost:PORT stays unlisted.
     """

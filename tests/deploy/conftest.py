@@ -29,7 +29,7 @@ def package_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     environment = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
     environment.update(OFFLINE_AWS_ENVIRONMENT)
     result = subprocess.run(
-        [sys.executable, "-m", "chalicelib.packaging", str(out)],
+        [sys.executable, "-m", "tools.packaging", str(out)],
         cwd=PROJECT_ROOT,
         env=environment,
         capture_output=True,

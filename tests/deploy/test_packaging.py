@@ -7,15 +7,15 @@ import re
 
 import pytest
 
-from chalicelib import packaging
 from tests.conftest import PROJECT_ROOT
+from tools import packaging
 
 
 def test_make_package_runs_the_packaging_entry():
     makefile = (PROJECT_ROOT / "Makefile").read_text()
     recipe = re.search(r"^package:.*\n\t(.+)$", makefile, re.MULTILINE)
     assert recipe is not None
-    assert recipe.group(1) == "$(PY) -m chalicelib.packaging $(PACKAGE_DIR)"
+    assert recipe.group(1) == "$(PY) -m tools.packaging $(PACKAGE_DIR)"
     assert "PACKAGE_DIR ?= build/package" in makefile
     assert "build/" in (PROJECT_ROOT / ".gitignore").read_text().split()
 

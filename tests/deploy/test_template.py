@@ -8,18 +8,20 @@ import zipfile
 from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from cfnlint.api import ManualArgs, lint
 
-from chalicelib.storage import OWNER_INDEX, TTL_ATTRIBUTE, DynamoStore
+from chalicelib.storage.dynamodb import LOCAL_AWS_ENVIRONMENT, OWNER_INDEX, TTL_ATTRIBUTE, DynamoStore
 from tests.conftest import PROJECT_ROOT
+from tests.deploy.storage_operations import record_contract_suite, store_methods
 
 CHALICELIB = PROJECT_ROOT / "chalicelib"
 FUNCTIONS = {"APIHandler", "Internal"}
 TABLE_ARN = {"Fn::GetAtt": ["Table", "Arn"]}
 INDEX_ARN = {"Fn::Sub": "${Table.Arn}/index/" + OWNER_INDEX}
-# DynamoStore methods that only the admin CLI and the local dev server call, with the operator's
-# own credentials: the functions never create the table, turn on TTL, or scan for users.
-ADMIN_ONLY_METHODS = {"create_table", "_enable_ttl", "list_users"}
+# Store methods that only the admin CLI and the local dev server call, with the operator's own
+# credentials: the functions never create the table, turn on TTL, or scan for users.
+ADMIN_ONLY_METHODS = {"create_table", "list_users"}
 
 
 def of_type(resources: dict[str, Any], kind: str) -> dict[str, Any]:
@@ -217,53 +219,35 @@ def granted(resources: dict[str, Any], role: str) -> dict[str, set[str]]:
     return found
 
 
-def client_operations() -> dict[str, set[str]]:
-    """DynamoStore method -> the DynamoDB operations it calls (self.client.x(...), paginators)."""
-    tree = ast.parse((CHALICELIB / "storage.py").read_text())
-    store = next(node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == "DynamoStore")
-    operations: dict[str, set[str]] = {}
-    for method in store.body:
-        if not isinstance(method, ast.FunctionDef):
-            continue
-        found = operations.setdefault(method.name, set())
-        for node in ast.walk(method):
-            # self.client.x, called or handed on (as to _write_if); paginators by their operation
-            if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute)):
-                continue
-            if node.value.attr != "client" or node.attr in (
-                "exceptions",
-                "meta",
-                "get_paginator",
-                "get_waiter",
-            ):
-                continue
-            found.add("".join(part.title() for part in node.attr.split("_")))
-        for node in ast.walk(method):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-                owner = node.func.value
-                if isinstance(owner, ast.Attribute) and owner.attr == "client":
-                    if node.func.attr == "get_paginator":
-                        found.add("".join(part.title() for part in node.args[0].value.split("_")))  # type: ignore[attr-defined]
-                    elif node.func.attr == "get_waiter":
-                        found.add("DescribeTable")
-    return operations
+@pytest.fixture(scope="module")
+def operations() -> Iterator[dict[str, set[tuple[str, str | None]]]]:
+    with pytest.MonkeyPatch.context() as environment:  # module scope: before the per-test environment
+        for name, value in LOCAL_AWS_ENVIRONMENT.items():
+            environment.setenv(name, value)
+        yield record_contract_suite()
 
 
-def test_granted_actions_are_exactly_those_the_functions_code_calls(resources):
-    operations = client_operations()
-    assert operations["create_table"] >= {"CreateTable", "DescribeTable"}
-    assert operations["list_users"] == {"Scan"}
+def test_the_contract_suite_exercises_every_store_operation(operations):
+    assert set(operations) >= store_methods()
+    assert "(outside the store)" not in operations
+
+
+def test_granted_actions_are_exactly_those_the_store_calls(resources, operations):
+    assert {name for name, _ in operations["create_table"]} == {"CreateTable"}
+    assert operations["list_users"] == {("Scan", None)}
     used = set().union(*(ops for method, ops in operations.items() if method not in ADMIN_ONLY_METHODS))
-    assert used == {"DeleteItem", "GetItem", "PutItem", "UpdateItem", "Query"}
+    on_table = {name for name, index in used if index is None}
+    on_index = {name for name, index in used if index is not None}
+    assert on_table == {"DeleteItem", "GetItem", "PutItem", "UpdateItem"}
+    assert on_index == {"Query"}
     for function in FUNCTIONS:
         actions = granted(resources, role_of(resources[function]))
-        assert actions == {"table": used - {"Query"}, "index": {"Query"}}
+        assert actions == {"table": on_table, "index": on_index}
 
 
-def test_queries_go_through_the_owner_index_only():
-    source = (CHALICELIB / "storage.py").read_text()
-    assert source.count('get_paginator("query")') == 1
-    assert "IndexName=OWNER_INDEX" in source
+def test_queries_go_through_the_owner_index_only(operations):
+    queries = {index for ops in operations.values() for name, index in ops if name == "Query"}
+    assert queries == {OWNER_INDEX}
 
 
 def test_the_admin_only_storage_methods_are_not_called_by_request_code():
@@ -275,10 +259,10 @@ def test_the_admin_only_storage_methods_are_not_called_by_request_code():
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Attribute)
                 and node.func.attr in ADMIN_ONLY_METHODS
-                and path.name != "storage.py"
+                and path.parent.name != "storage"
             ):
                 callers.add(path.name)
-    assert callers <= {"admin.py", "devserver.py"}
+    assert callers <= {"admin.py"}
 
 
 def test_the_roles_trust_lambda_alone(resources):

@@ -115,8 +115,8 @@ def test_the_cli_against_a_local_endpoint_in_a_subprocess(dynalite, tmp_path):
 
 
 def test_the_cli_reports_an_unreachable_endpoint_with_exit_3(monkeypatch, capsys):
-    from chalicelib.localstore import free_port
-    from chalicelib.storage import DynamoStore, make_client
+    from chalicelib.storage.dynamodb import DynamoStore, make_client
+    from tools.localstore import free_port
 
     endpoint = f"http://127.0.0.1:{free_port()}"
     store = DynamoStore("t", lambda: make_client(endpoint))
@@ -143,7 +143,7 @@ def test_set_roles_without_roles_asks_for_no_roles(moto_store, monkeypatch, caps
 
 
 def test_a_missing_table_is_a_set_up_error_with_exit_4(moto_store, monkeypatch, capsys):
-    from chalicelib.storage import DynamoStore
+    from chalicelib.storage.dynamodb import DynamoStore
 
     code, _, err = run(DynamoStore("no-such-table"), monkeypatch, capsys, "list-users")
     assert code == 4 and "no-such-table" in err

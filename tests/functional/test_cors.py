@@ -7,7 +7,8 @@ import logging
 
 import pytest
 
-from chalicelib import accounts, runtime
+from chalicelib import runtime
+from chalicelib.auth import accounts
 from tests.conftest import KEY, proxy_event
 
 LISTED = "https://app.example.com"

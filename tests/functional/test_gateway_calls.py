@@ -203,7 +203,7 @@ def test_bytes_result_is_octet_stream_for_a_client_that_accepts_it(api, monkeypa
 )
 def test_headers_and_cookies_work_for_every_format(result, fmt):
     from chalicelib.context import Context
-    from chalicelib.responses import result_response
+    from chalicelib.http.responses import result_response
 
     ctx = Context(user=None, request_id="r")
     ctx.response_headers["X-Extra"] = "1"

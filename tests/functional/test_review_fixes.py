@@ -6,7 +6,7 @@ import json
 import logging
 
 from chalicelib import runtime
-from chalicelib.storage import DynamoStore
+from chalicelib.storage.dynamodb import DynamoStore
 from tests.conftest import KEY, error_of, proxy_event, set_cookies
 
 
@@ -23,7 +23,7 @@ def test_a_string_result_shaped_like_a_chalice_error_passes_through_verbatim(api
 
 
 def test_the_session_cookie_lasts_the_absolute_lifetime_since_the_store_slides(api, moto_store):
-    from chalicelib import accounts
+    from chalicelib.auth import accounts
 
     accounts.create_user(moto_store, "ann", [], "a long password", runtime.now())
     response = api.call("users", "login", {"username": "ann", "password": "a long password"})

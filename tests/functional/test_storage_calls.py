@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib import accounts, runtime
+from chalicelib import runtime
+from chalicelib.auth import accounts
 from tests.conftest import KEY
 
 PASSWORD = "correct horse battery"

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from botocore.stub import Stubber
 
-from chalicelib import accounts, runtime
-from chalicelib.localstore import free_port
-from chalicelib.storage import MAX_ATTEMPTS, DynamoStore, make_client
+from chalicelib import runtime
+from chalicelib.auth import accounts
+from chalicelib.storage.dynamodb import MAX_ATTEMPTS, DynamoStore, make_client
 from tests.conftest import error_of
+from tools.localstore import free_port
 
 PASSWORD = "fault tolerant pw"
 

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from chalicelib import accounts, runtime
+from chalicelib import runtime
+from chalicelib.auth import accounts
 from tests.conftest import KEY, error_of, set_cookies
 
 PASSWORD = "correct horse battery"
@@ -227,7 +228,7 @@ def test_an_authenticated_request_costs_exactly_one_read(api, users):
 
 
 def test_an_unknown_user_still_costs_a_password_verification(api, users, monkeypatch):
-    from chalicelib import passwords
+    from chalicelib.auth import passwords
 
     burned = []
     real = passwords.burn_verify_time

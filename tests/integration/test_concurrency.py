@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 
-from chalicelib import accounts
-from chalicelib.credentials import Credential
-from chalicelib.localstore import dynalite_available, free_port
-from chalicelib.storage import DynamoStore, make_client
+from chalicelib.auth import accounts
+from chalicelib.auth.credentials import Credential
+from chalicelib.storage.dynamodb import DynamoStore, make_client
 from tests.conftest import KEY
 from tests.live_server import start_live_server, stop_live_server
+from tools.localstore import dynalite_available, free_port
 
 PASSWORD = "concurrency password"
 USERS = [f"u{i}" for i in range(10)]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from chalicelib import accounts, runtime
+from chalicelib import runtime
+from chalicelib.auth import accounts
 from tests.conftest import error_of
 
 PASSWORD = "integration password"
@@ -33,8 +34,8 @@ def test_role_change_and_disable_apply_to_live_credentials(api, any_store):
 
 
 def test_stopping_the_storage_server_mid_run_is_503_and_grants_nothing(api, tmp_path):
-    from chalicelib.localstore import dynalite_available, start_dynalite
-    from chalicelib.storage import DynamoStore, make_client
+    from chalicelib.storage.dynamodb import DynamoStore, make_client
+    from tools.localstore import dynalite_available, start_dynalite
 
     if not dynalite_available():
         import pytest

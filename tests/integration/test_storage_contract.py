@@ -1,10 +1,12 @@
-"""One storage contract, run on moto and on dynalite (a DynamoDB-compatible server that is not moto)."""
+"""One storage contract, run on every Store: memory, moto, and dynalite (a DynamoDB-compatible server)."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
-from chalicelib.storage import CredentialRecord, NoSuchUser, UserExists, UserRecord
+from chalicelib.storage.base import CredentialCollision, CredentialRecord, NoSuchUser, UserExists, UserRecord
 
 NOW = 1_800_000_000
 
@@ -104,23 +106,58 @@ def test_an_expired_session_does_not_slide(any_store):
     assert any_store.slide_session("s1", NOW + 500, NOW + 101) is False
 
 
+def _attempt(store, username: str, now: int, attempt_id: str | None = None, limit: int = 3) -> bool:
+    return store.take_attempt(username, attempt_id or f"a{now}-{uuid.uuid4().hex}", now, 900, limit)
+
+
 def test_attempts_are_counted_up_to_the_limit_within_a_window(any_store):
-    assert [any_store.take_attempt("ann", NOW + i, 900, 3) for i in range(4)] == [True, True, True, False]
-    assert any_store.take_attempt("bob", NOW, 900, 3) is True  # other usernames are not affected
+    assert [_attempt(any_store, "ann", NOW + i) for i in range(4)] == [True, True, True, False]
+    assert _attempt(any_store, "bob", NOW) is True  # other usernames are not affected
+
+
+def test_a_retried_attempt_counts_once(any_store):
+    assert [_attempt(any_store, "ann", NOW, attempt_id="same") for _ in range(5)] == [True] * 5
+    assert [_attempt(any_store, "ann", NOW + i) for i in range(3)] == [True, True, False]
+
+
+def test_a_retried_attempt_still_passes_once_the_limit_is_reached(any_store):
+    assert [_attempt(any_store, "ann", NOW + i, attempt_id=f"a{i}") for i in range(3)] == [True] * 3
+    assert _attempt(any_store, "ann", NOW + 3, attempt_id="a2") is True  # the retry of the third
+    assert _attempt(any_store, "ann", NOW + 3) is False
 
 
 def test_a_passed_window_opens_a_new_one_before_ttl_removes_it(any_store):
     for i in range(3):
-        any_store.take_attempt("ann", NOW + i, 900, 3)
-    assert any_store.take_attempt("ann", NOW + 900, 900, 3) is True
-    assert [any_store.take_attempt("ann", NOW + 901, 900, 3) for _ in range(3)] == [True, True, False]
+        _attempt(any_store, "ann", NOW + i)
+    assert _attempt(any_store, "ann", NOW + 900) is True
+    assert [_attempt(any_store, "ann", NOW + 901) for _ in range(3)] == [True, True, False]
 
 
 def test_clearing_the_attempts_unlocks_at_once(any_store):
     for i in range(3):
-        any_store.take_attempt("ann", NOW + i, 900, 3)
+        _attempt(any_store, "ann", NOW + i)
     any_store.clear_failures("ann")
-    assert any_store.take_attempt("ann", NOW + 5, 900, 3) is True
+    assert _attempt(any_store, "ann", NOW + 5) is True
+
+
+def test_a_retried_credential_write_is_not_an_error(any_store):
+    any_store.put_credential(_token())
+    any_store.put_credential(_token())  # what botocore sends again when the first answer was lost
+    assert any_store.get_credential("token", "d1") == _token()
+
+
+def test_a_credential_id_taken_by_another_record_is_refused(any_store):
+    any_store.put_credential(_token(owner="ann"))
+    with pytest.raises(CredentialCollision):
+        any_store.put_credential(_token(owner="bob"))
+    assert any_store.get_credential("token", "d1").owner == "ann"
+
+
+def test_a_retried_user_creation_is_not_an_error(any_store):
+    record = UserRecord("ann", "salted hash", ("editor",), created_at=NOW)
+    any_store.create_user(record)
+    any_store.create_user(record)
+    assert any_store.list_users() == [record]
 
 
 def test_creating_the_table_twice_is_harmless(any_store):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.auth import is_live, slid_expiry
+from chalicelib.auth.authenticate import is_live, slid_expiry
+from chalicelib.auth.credentials import Credential, credential_from, digest, new_secret
 from chalicelib.config import load_settings
-from chalicelib.credentials import Credential, credential_from, digest, new_secret
 from chalicelib.errors import BadRequest
-from chalicelib.request import ApiRequest
-from chalicelib.storage import CredentialRecord
+from chalicelib.http.request import ApiRequest
+from chalicelib.storage.base import CredentialRecord
 
 SETTINGS = load_settings({"API_KEY": "k", "TABLE_NAME": "t", "SESSION_TTL_SECONDS": "100"})
 NOW = 1_000_000

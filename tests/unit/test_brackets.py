@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib.brackets import MAX_DEPTH, parse_fields, php_key
 from chalicelib.errors import BadRequest
+from chalicelib.http.brackets import MAX_DEPTH, parse_fields, php_key
 
 
 def parse(query: str) -> dict[str, object]:

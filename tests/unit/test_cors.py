@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.cors import allowed_origin, apply, preflight_headers
+from chalicelib.http.cors import allowed_origin, apply, preflight_headers
 
 ALLOWED = ("https://app.example.com", "http://127.0.0.1:3000")
 

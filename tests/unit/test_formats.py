@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chalicelib import formats
-from chalicelib.formats import UnrenderableValue, render_json, render_json_object
+from chalicelib.http import formats
+from chalicelib.http.formats import UnrenderableValue, render_json, render_json_object
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "php_json_golden.json"
 CASES: list[dict[str, Any]] = json.loads(GOLDEN.read_text(encoding="ascii"))

@@ -12,7 +12,6 @@ from chalice.app import Request
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chalicelib.brackets import MAX_DEPTH
 from chalicelib.errors import (
     ApiError,
     BadRequest,
@@ -20,7 +19,8 @@ from chalicelib.errors import (
     PayloadTooLarge,
     UnsupportedMediaType,
 )
-from chalicelib.request import ApiRequest, from_chalice, param_str, parse_request
+from chalicelib.http.brackets import MAX_DEPTH
+from chalicelib.http.request import ApiRequest, from_chalice, param_str, parse_request
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"

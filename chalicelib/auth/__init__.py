@@ -1,0 +1,1 @@
+"""Credentials and accounts: tokens and sessions, passwords, login, and the administrator's operations."""

@@ -1,0 +1,1 @@
+"""The HTTP edge: parsing a request, rendering answers and formats, refusals, CORS, the console."""

@@ -1,0 +1,141 @@
+"""What every store holds and raises: the records, the domain errors, and the `Store` interface.
+
+The rest of the code sees these and nothing of DynamoDB. `dynamodb.DynamoStore` keeps them in one
+DynamoDB table; `memory.MemoryStore` in a dict, with the same conditional semantics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from chalicelib.config import ConfigError
+from chalicelib.errors import ApiError, Unavailable
+
+CredentialKind = Literal["token", "session"]
+
+
+class StorageError(ApiError):
+    """A refusal of the store's own (a name taken, a user missing); rendered with its status and code.
+
+    Two other failures are not store refusals and have their own roots: StorageUnavailable is a
+    503 (`Unavailable`), StorageMisconfigured a set-up error (`ConfigError`, answered 500).
+    """
+
+
+class StorageUnavailable(Unavailable):
+    """Storage did not answer after bounded retries."""
+
+
+class StorageMisconfigured(ConfigError):
+    """No table, no region, no credentials or no permission: a set-up to fix, not a moment to wait."""
+
+
+class CredentialCollision(StorageError):
+    """A new token or session id that is already stored: a broken random source, never a retry."""
+
+    def __init__(self) -> None:
+        super().__init__(500, "internal", "a new credential id is already taken")
+
+
+class UserExists(StorageError):
+    def __init__(self, username: str) -> None:
+        super().__init__(409, "user_exists", f"user '{username}' already exists")
+
+
+class NoSuchUser(StorageError):
+    def __init__(self, username: str) -> None:
+        super().__init__(404, "no_such_user", f"no user '{username}'")
+
+
+@dataclass(frozen=True, slots=True)
+class UserRecord:
+    username: str
+    password_hash: str
+    roles: tuple[str, ...] = ()
+    disabled: bool = False
+    created_at: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialRecord:
+    kind: CredentialKind
+    digest: str
+    owner: str
+    roles: tuple[str, ...]
+    expires_at: int
+    created_at: int = 0
+    max_expires_at: int = 0  # sessions: the absolute end of sliding
+    touched_at: int = 0  # sessions: the last time expires_at was pushed forward
+
+
+class Store(Protocol):
+    """What the gateway, the accounts and the admin CLI need of storage.
+
+    Every operation may also raise StorageUnavailable (no answer after bounded retries) and
+    StorageMisconfigured (no table, no permission); those are not repeated below. A write that the
+    backend retries after a lost answer never changes the outcome: each one is idempotent.
+    """
+
+    def create_table(self) -> bool:
+        """Make the table (and its index); False when it already exists."""
+        ...
+
+    def get_user(self, username: str) -> UserRecord | None: ...
+
+    def create_user(self, user: UserRecord) -> None:
+        """Create if absent. Raises UserExists when the name is taken; never overwrites."""
+        ...
+
+    def set_user_roles(self, username: str, roles: tuple[str, ...]) -> None:
+        """Raises NoSuchUser."""
+        ...
+
+    def set_user_disabled(self, username: str, disabled: bool) -> None:
+        """Raises NoSuchUser."""
+        ...
+
+    def set_password_hash(self, username: str, password_hash: str) -> None:
+        """Raises NoSuchUser."""
+        ...
+
+    def list_users(self) -> list[UserRecord]:
+        """Every user, by name (an administrator's operation: it may read the whole table)."""
+        ...
+
+    def put_credential(self, record: CredentialRecord) -> None:
+        """Create if absent. Raises CredentialCollision when the id is already stored by someone else."""
+        ...
+
+    def get_credential(self, kind: CredentialKind, digest: str) -> CredentialRecord | None:
+        """A strongly consistent read, expired or not (callers check `expires_at` on their clock)."""
+        ...
+
+    def slide_session(self, digest: str, expires_at: int, now: int) -> bool:
+        """Push a live session's expiry forward; False, and nothing written, for a revoked or expired one."""
+        ...
+
+    def delete_credential(self, kind: CredentialKind, digest: str) -> None:
+        """Revoke; deleting one that is gone is not an error."""
+        ...
+
+    def credentials_of(self, username: str) -> list[tuple[CredentialKind, str]]:
+        """Every token and session of a user, as (kind, digest)."""
+        ...
+
+    def set_credential_roles(self, kind: CredentialKind, digest: str, roles: tuple[str, ...]) -> bool:
+        """Copy roles onto a stored credential; False, and nothing written, for one that is gone."""
+        ...
+
+    def take_attempt(self, username: str, attempt_id: str, now: int, window_seconds: int, limit: int) -> bool:
+        """Count one password check for the username; False (locked) once `limit` are counted in the window.
+
+        Counted atomically, so parallel checks cannot pass the limit, and by `attempt_id`, so one
+        attempt counts once however often its write is retried. The window opens with its first
+        attempt and closes `window_seconds` later.
+        """
+        ...
+
+    def clear_failures(self, username: str) -> None:
+        """Forget the username's counted attempts (after a successful check)."""
+        ...

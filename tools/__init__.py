@@ -1,0 +1,1 @@
+"""What only a developer runs: the local server, the local DynamoDB-compatible stores, packaging."""
