@@ -1,0 +1,65 @@
+"""A write that botocore sends again after a lost answer changes no outcome (the first try went through).
+
+Each test makes botocore retry the first try of one operation even though DynamoDB (moto) applied it,
+as happens when an answer is lost or read too late, and checks the outcome is as if it was sent once.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib import runtime
+from chalicelib.auth import accounts
+from chalicelib.storage.base import CredentialRecord, UserRecord
+from tests.conftest import error_of
+
+PASSWORD = "retried password"
+NOW = 1_800_000_000
+
+
+def retry_once_after_success(store, operation: str) -> list[int]:
+    """botocore retries the first `operation` that succeeded; the list counts the retries made."""
+    retries: list[int] = []
+
+    def needs_retry(attempts: int, caught_exception: object = None, **_: object) -> float | None:
+        if attempts == 1 and caught_exception is None and not retries:
+            retries.append(attempts)
+            return 0.0  # retry at once, as botocore does after a read timeout
+        return None
+
+    store.client.meta.events.register_first(f"needs-retry.dynamodb.{operation}", needs_retry)
+    return retries
+
+
+def test_a_retried_attempt_is_counted_once(moto_store):
+    retries = retry_once_after_success(moto_store, "UpdateItem")
+    results = [moto_store.take_attempt("ann", f"a{i}", NOW, 900, 2) for i in range(3)]
+    assert retries == [1]
+    assert results == [True, True, False]
+
+
+def test_a_retried_credential_write_is_not_a_500(moto_store):
+    retries = retry_once_after_success(moto_store, "PutItem")
+    record = CredentialRecord("token", "d" * 64, "ann", ("editor",), NOW + 60, created_at=NOW)
+    moto_store.put_credential(record)
+    assert retries == [1]
+    assert moto_store.get_credential("token", "d" * 64) == record
+
+
+def test_a_retried_user_creation_is_not_user_exists(moto_store):
+    retries = retry_once_after_success(moto_store, "PutItem")
+    record = UserRecord("ann", "salted hash", ("editor",), created_at=NOW)
+    moto_store.create_user(record)
+    assert retries == [1]
+    assert moto_store.list_users() == [record]
+
+
+@pytest.mark.parametrize("operation", ["UpdateItem", "PutItem"])
+def test_four_logins_with_retried_writes_are_never_locked_out(api, moto_store, operation):
+    accounts.create_user(moto_store, "ann", ["editor"], PASSWORD, runtime.now())
+    for _ in range(4):
+        moto_store.take_attempt("ann", f"wrong-{_}", runtime.now(), 900, 5)  # four failed checks
+    retries = retry_once_after_success(moto_store, operation)
+    response = api.call("users", "login", {"username": "ann", "password": PASSWORD})
+    assert retries == [1]
+    assert response.status_code == 200, error_of(response)
