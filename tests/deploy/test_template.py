@@ -334,3 +334,12 @@ def test_the_deployment_package_holds_the_app_and_its_linux_dependencies(package
     assert any(name.startswith("argon2/") for name in names)
     assert any(name.startswith("_argon2_cffi_bindings/") and name.endswith(".so") for name in names)
     assert not any(name.startswith(("tests/", ".chalice/", ".venv/")) for name in names)
+
+
+def test_the_deployment_package_holds_no_development_tool(package_dir):
+    with zipfile.ZipFile(package_dir / "deployment.zip") as archive:
+        names = set(archive.namelist())
+    tools = {f"{path.stem}.py" for path in (PROJECT_ROOT / "tools").glob("*.py") if path.stem != "__init__"}
+    assert tools >= {"devserver.py", "localstore.py", "packaging.py"}
+    assert not any(name.startswith(("tools/", "bench/", "docs/")) for name in names)
+    assert not any(name.rpartition("/")[2] in tools for name in names if name.startswith("chalicelib/"))
