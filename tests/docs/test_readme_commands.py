@@ -148,7 +148,9 @@ def _matches(expected: str, actual: str) -> bool:
 
 
 def _shell_blocks(section: str) -> list[str]:
-    return [body for language, body in _FENCE.findall(section) if language == "sh"]
+    """The shell blocks that show what a command prints (others, such as `make run`, are not run)."""
+    blocks = [body for language, body in _FENCE.findall(section) if language == "sh"]
+    return [block for block in blocks if any(expected for _, expected in _examples(block))]
 
 
 def _run_block(block: str, base_url: str, password: str, out: Path) -> list[str]:
@@ -174,8 +176,20 @@ def test_the_readme_shows_what_its_examples_print():
     assert all(command.lstrip().startswith("curl ") for command, _ in checked)
 
 
-def test_every_curl_example_of_the_readme_answers_as_its_comment_says(live_server, tmp_path):
-    section = _section(_text(README), "Calling the API")
+EXAMPLE_SECTIONS = [
+    (README, "Calling the API"),
+    (PROJECT_ROOT / "docs" / "users-and-sessions.md", "A session from the command line"),
+]
+
+
+@pytest.mark.parametrize(
+    ("document", "heading"),
+    EXAMPLE_SECTIONS,
+    ids=[f"{_name(doc)}: {heading}" for doc, heading in EXAMPLE_SECTIONS],
+)
+def test_every_curl_example_answers_as_its_comment_says(document, heading, live_server, tmp_path):
+    section = _section(_text(document), heading)
+    assert _shell_blocks(section)
     mismatches = []
     for number, block in enumerate(_shell_blocks(section)):
         out = tmp_path / str(number)
