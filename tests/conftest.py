@@ -16,7 +16,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from chalicelib import runtime  # noqa: E402
+from chalicelib.auth import passwords  # noqa: E402
 from chalicelib.storage.dynamodb import LOCAL_AWS_ENVIRONMENT  # noqa: E402
+from tests.cheap_argon2 import cheap_hasher  # noqa: E402
 from tests.events import proxy_event  # noqa: E402, F401  (re-exported for the suites)
 from tools.localstore import LocalServer, dynalite_available, start_dynalite  # noqa: E402
 
@@ -35,6 +37,27 @@ def clean_runtime(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     runtime.reset()
     yield
     runtime.reset()
+
+
+PRODUCTION_HASHER = passwords._hasher
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Argon2id at its lowest cost (the dummy hash for unknown users too): hashing is rarely the subject."""
+    monkeypatch.setattr(passwords, "_hasher", cheap_hasher)
+    passwords._dummy_hash.cache_clear()
+    yield
+    passwords._dummy_hash.cache_clear()
+
+
+@pytest.fixture
+def production_hashes(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The hasher production uses, for the tests whose subject is hashing (about 0.27 s a hash)."""
+    monkeypatch.setattr(passwords, "_hasher", PRODUCTION_HASHER)
+    passwords._dummy_hash.cache_clear()
+    yield
+    passwords._dummy_hash.cache_clear()
 
 
 @pytest.fixture
