@@ -211,3 +211,15 @@ def test_headers_and_cookies_work_for_every_format(result, fmt):
     response = result_response(result, fmt, ctx)
     assert response.headers["X-Extra"] == "1"
     assert response.headers["Set-Cookie"] == ["c=v; Path=/"]
+
+
+def test_a_result_shaped_like_a_chalice_error_passes_through(api):
+    lookalike = {"Code": "InternalServerError", "Message": "my own text"}
+    response = api.call("demo", "echo", lookalike)
+    assert response.status_code == 200 and json.loads(response.body) == lookalike
+
+
+def test_a_string_result_shaped_like_a_chalice_error_passes_through_verbatim(api):
+    text = '{"Code":"Whatever","Message":"my text"}'
+    response = api.call("demo", "echo", text)
+    assert (response.status_code, response.body) == (200, text.encode())

@@ -235,3 +235,11 @@ def test_an_unknown_user_still_costs_a_password_verification(api, users, monkeyp
     monkeypatch.setattr(passwords, "burn_verify_time", lambda password: burned.append(1) or real(password))
     api.call("users", "login", {"username": "nobody", "password": "not the password"})
     assert burned == [1]
+
+
+def test_the_session_cookie_lasts_the_absolute_lifetime_since_the_store_slides(api, moto_store):
+    from chalicelib.auth import accounts
+
+    accounts.create_user(moto_store, "ann", [], "a long password", runtime.now())
+    response = api.call("users", "login", {"username": "ann", "password": "a long password"})
+    assert "Max-Age=2592000" in set_cookies(response)
