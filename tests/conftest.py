@@ -1,4 +1,4 @@
-"""Fixtures shared by every suite: a clean runtime, an in-process moto store, the Chalice test client."""
+"""Fixtures shared by every suite: a clean runtime, cheap Argon2, a memory or moto store, Chalice's client."""
 
 from __future__ import annotations
 
@@ -61,8 +61,21 @@ def production_hashes(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture
+def memory_store() -> Any:
+    """A MemoryStore the runtime uses: the backing store of every test whose subject is not storage."""
+    from chalicelib.storage.memory import MemoryStore
+
+    store = MemoryStore()
+    runtime.reset(store=store)
+    return store
+
+
+@pytest.fixture
 def moto_store() -> Iterator[Any]:
-    """A DynamoStore on moto's in-process mock, with the table created; the runtime uses it."""
+    """A DynamoStore on moto's in-process mock, with the table created; the runtime uses it.
+
+    For tests whose subject is DynamoDB: calls counted through botocore's hooks, faults, the table.
+    """
     from moto import mock_aws
 
     from chalicelib.storage.dynamodb import DynamoStore

@@ -18,9 +18,9 @@ PASSWORD = "discovery password"
 
 
 @pytest.fixture
-def tokens(api, moto_store):
-    accounts.create_user(moto_store, "root", ["administrator"], PASSWORD, runtime.now())
-    accounts.create_user(moto_store, "ann", ["editor"], PASSWORD, runtime.now())
+def tokens(api, memory_store):
+    accounts.create_user(memory_store, "root", ["administrator"], PASSWORD, runtime.now())
+    accounts.create_user(memory_store, "ann", ["editor"], PASSWORD, runtime.now())
     return {name: api.login(name, PASSWORD)["token"] for name in ("root", "ann")}
 
 
@@ -44,7 +44,7 @@ def test_discovery_follows_the_callers_roles(api, tokens):
     assert "users.me" in ann and "demo.guest_only" not in ann
 
 
-def test_discovery_with_a_bad_token_is_refused(api, moto_store):
+def test_discovery_with_a_bad_token_is_refused(api, memory_store):
     assert error_of(api.call("system", "methods", token="A" * 43)) == (401, "unauthenticated")
 
 
@@ -105,7 +105,9 @@ def test_a_reference_to_a_missing_result_is_that_calls_error(api):
     assert body["errors"]["x"]["code"] == "bad_request"
 
 
-def test_each_call_is_access_checked_with_one_credential(api, tokens, moto_store):
+def test_each_call_is_access_checked_with_one_credential(api, moto_store):
+    accounts.create_user(moto_store, "ann", ["editor"], PASSWORD, runtime.now())
+    token = api.login("ann", PASSWORD)["token"]
     reads = []
     moto_store.client.meta.events.register("before-call.dynamodb.GetItem", lambda **kw: reads.append(1))
     body = batch(
@@ -114,7 +116,7 @@ def test_each_call_is_access_checked_with_one_credential(api, tokens, moto_store
             "me": {"module": "users", "method": "me"},
             "admin_only": {"module": "demo", "method": "get_user_id"},
         },
-        token=tokens["ann"],
+        token=token,
     )
     assert body["results"]["me"]["username"] == "ann"
     assert body["errors"]["admin_only"]["code"] == "forbidden"

@@ -177,7 +177,7 @@ def test_a_broken_module_answers_a_clear_error_and_others_still_work(api):
         path.unlink()
 
 
-def test_a_session_cookie_is_read_from_the_cookie_header(api, moto_store):
+def test_a_session_cookie_is_read_from_the_cookie_header(api, memory_store):
     # an unknown session cookie is a credential that is refused, even for an open method
     response = api.client.http.get(
         f"/api?key={KEY}&module=demo&method=hello", headers={"Cookie": "EQSASH_SESSION=" + "A" * 43}
