@@ -1,4 +1,4 @@
-"""Fixtures shared by every suite: a clean runtime, an in-process moto store, the Chalice test client."""
+"""Fixtures shared by every suite: a clean runtime, cheap Argon2, a memory or moto store, Chalice's client."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from chalicelib import runtime  # noqa: E402
+from chalicelib.auth import passwords  # noqa: E402
 from chalicelib.storage.dynamodb import LOCAL_AWS_ENVIRONMENT  # noqa: E402
+from tests.cheap_argon2 import cheap_hasher  # noqa: E402
 from tests.events import proxy_event  # noqa: E402, F401  (re-exported for the suites)
 from tools.localstore import LocalServer, dynalite_available, start_dynalite  # noqa: E402
 
@@ -37,9 +39,43 @@ def clean_runtime(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     runtime.reset()
 
 
+PRODUCTION_HASHER = passwords._hasher
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Argon2id at its lowest cost (the dummy hash for unknown users too): hashing is rarely the subject."""
+    monkeypatch.setattr(passwords, "_hasher", cheap_hasher)
+    passwords._dummy_hash.cache_clear()
+    yield
+    passwords._dummy_hash.cache_clear()
+
+
+@pytest.fixture
+def production_hashes(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The hasher production uses, for the tests whose subject is hashing (about 0.27 s a hash)."""
+    monkeypatch.setattr(passwords, "_hasher", PRODUCTION_HASHER)
+    passwords._dummy_hash.cache_clear()
+    yield
+    passwords._dummy_hash.cache_clear()
+
+
+@pytest.fixture
+def memory_store() -> Any:
+    """A MemoryStore the runtime uses: the backing store of every test whose subject is not storage."""
+    from chalicelib.storage.memory import MemoryStore
+
+    store = MemoryStore()
+    runtime.reset(store=store)
+    return store
+
+
 @pytest.fixture
 def moto_store() -> Iterator[Any]:
-    """A DynamoStore on moto's in-process mock, with the table created; the runtime uses it."""
+    """A DynamoStore on moto's in-process mock, with the table created; the runtime uses it.
+
+    For tests whose subject is DynamoDB: calls counted through botocore's hooks, faults, the table.
+    """
     from moto import mock_aws
 
     from chalicelib.storage.dynamodb import DynamoStore

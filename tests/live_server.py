@@ -1,4 +1,4 @@
-"""The `make run` server (tools.devserver) as a child process on a free 127.0.0.1 port, for tests."""
+"""The `make run` server as a child process on a free port (tools.devserver, with tests.cheap_argon2)."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ def start_live_server(**environment: str) -> LiveServer:
     log = Path(tempfile.mkstemp(prefix="eqsash-live-", suffix=".log")[1])
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-m", "tools.devserver"],
+            [sys.executable, "-m", "tests.cheap_argon2"],  # tools.devserver with cheap Argon2
             cwd=PROJECT_ROOT,
             env=env,
             stdout=sink,

@@ -17,11 +17,21 @@ from tests.conftest import KEY, error_of, proxy_event
 PASSWORD = "attack suite password"
 
 
+def with_users(store):
+    accounts.create_user(store, "root", ["administrator"], PASSWORD, runtime.now())
+    accounts.create_user(store, "eve", [], PASSWORD, runtime.now())
+    return store
+
+
 @pytest.fixture
-def users(moto_store):
-    accounts.create_user(moto_store, "root", ["administrator"], PASSWORD, runtime.now())
-    accounts.create_user(moto_store, "eve", [], PASSWORD, runtime.now())
-    return moto_store
+def users(memory_store):
+    return with_users(memory_store)
+
+
+@pytest.fixture
+def dynamo_users(moto_store):
+    """The same users in DynamoDB (moto), where the table itself is the subject (a stage is a table)."""
+    return with_users(moto_store)
 
 
 def get(api, module, method, **params):
@@ -165,7 +175,7 @@ def test_a_token_with_extra_characters_is_refused(users, api):
     assert error_of(api.call("users", "me", token=token + "A")) == (401, "unauthenticated")
 
 
-def test_a_token_from_another_stage_is_refused(users, api):
+def test_a_token_from_another_stage_is_refused(dynamo_users, api):
     other_stage = DynamoStore("eqsash-prod")
     other_stage.create_table()
     accounts.create_user(other_stage, "root", ["administrator"], PASSWORD, runtime.now())

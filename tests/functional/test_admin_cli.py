@@ -12,6 +12,12 @@ from chalicelib import admin
 from tests.conftest import PROJECT_ROOT
 
 
+@pytest.fixture
+def store(memory_store):
+    """The memory store: the CLI's commands, not DynamoDB, are the subject here."""
+    return memory_store
+
+
 def run(store, monkeypatch, capsys, *argv, stdin=""):
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
     code = admin.main(list(argv), store=store)
@@ -19,9 +25,9 @@ def run(store, monkeypatch, capsys, *argv, stdin=""):
     return code, out, err
 
 
-def test_create_user_then_list_users_prints_no_secret(moto_store, monkeypatch, capsys):
+def test_create_user_then_list_users_prints_no_secret(store, monkeypatch, capsys):
     code, out, _ = run(
-        moto_store,
+        store,
         monkeypatch,
         capsys,
         "create-user",
@@ -32,47 +38,45 @@ def test_create_user_then_list_users_prints_no_secret(moto_store, monkeypatch, c
         stdin="a long password\n",
     )
     assert code == 0 and "ann" in out
-    code, out, _ = run(moto_store, monkeypatch, capsys, "list-users")
+    code, out, _ = run(store, monkeypatch, capsys, "list-users")
     assert code == 0 and "ann" in out and "editor" in out
     assert "argon2" not in out and "a long password" not in out
 
 
-def test_creating_an_existing_user_exits_1(moto_store, monkeypatch, capsys):
-    run(moto_store, monkeypatch, capsys, "create-user", "ann", "--password-stdin", stdin="a long password\n")
+def test_creating_an_existing_user_exits_1(store, monkeypatch, capsys):
+    run(store, monkeypatch, capsys, "create-user", "ann", "--password-stdin", stdin="a long password\n")
     code, _, err = run(
-        moto_store, monkeypatch, capsys, "create-user", "ann", "--password-stdin", stdin="another password\n"
+        store, monkeypatch, capsys, "create-user", "ann", "--password-stdin", stdin="another password\n"
     )
     assert code == 1 and "already exists" in err
 
 
-def test_a_short_password_is_refused(moto_store, monkeypatch, capsys):
-    code, _, err = run(
-        moto_store, monkeypatch, capsys, "create-user", "ann", "--password-stdin", stdin="short\n"
-    )
+def test_a_short_password_is_refused(store, monkeypatch, capsys):
+    code, _, err = run(store, monkeypatch, capsys, "create-user", "ann", "--password-stdin", stdin="short\n")
     assert code == 1 and "8 to 1024" in err
 
 
-def test_set_roles_disable_enable_revoke(moto_store, monkeypatch, capsys):
-    run(moto_store, monkeypatch, capsys, "create-user", "ann", "--password-stdin", stdin="a long password\n")
-    assert run(moto_store, monkeypatch, capsys, "set-roles", "ann", "--role", "a", "--role", "b")[0] == 0
-    assert moto_store.get_user("ann").roles == ("a", "b")
-    assert run(moto_store, monkeypatch, capsys, "disable-user", "ann")[0] == 0
-    assert moto_store.get_user("ann").disabled
-    assert run(moto_store, monkeypatch, capsys, "enable-user", "ann")[0] == 0
-    assert not moto_store.get_user("ann").disabled
-    assert run(moto_store, monkeypatch, capsys, "revoke-user", "ann")[0] == 0
+def test_set_roles_disable_enable_revoke(store, monkeypatch, capsys):
+    run(store, monkeypatch, capsys, "create-user", "ann", "--password-stdin", stdin="a long password\n")
+    assert run(store, monkeypatch, capsys, "set-roles", "ann", "--role", "a", "--role", "b")[0] == 0
+    assert store.get_user("ann").roles == ("a", "b")
+    assert run(store, monkeypatch, capsys, "disable-user", "ann")[0] == 0
+    assert store.get_user("ann").disabled
+    assert run(store, monkeypatch, capsys, "enable-user", "ann")[0] == 0
+    assert not store.get_user("ann").disabled
+    assert run(store, monkeypatch, capsys, "revoke-user", "ann")[0] == 0
 
 
-def test_commands_on_an_unknown_user_exit_1(moto_store, monkeypatch, capsys):
+def test_commands_on_an_unknown_user_exit_1(store, monkeypatch, capsys):
     for command in (["set-roles", "--role", "x"], ["disable-user"], ["enable-user"], ["revoke-user"]):
-        code, _, err = run(moto_store, monkeypatch, capsys, *command, "ghost")
+        code, _, err = run(store, monkeypatch, capsys, *command, "ghost")
         assert code == 1 and "ghost" in err, command
 
 
-def test_set_password_reads_stdin(moto_store, monkeypatch, capsys):
-    run(moto_store, monkeypatch, capsys, "create-user", "ann", "--password-stdin", stdin="a long password\n")
+def test_set_password_reads_stdin(store, monkeypatch, capsys):
+    run(store, monkeypatch, capsys, "create-user", "ann", "--password-stdin", stdin="a long password\n")
     code, out, _ = run(
-        moto_store, monkeypatch, capsys, "set-password", "ann", "--password-stdin", stdin="a newer password\n"
+        store, monkeypatch, capsys, "set-password", "ann", "--password-stdin", stdin="a newer password\n"
     )
     assert code == 0 and "a newer password" not in out
 
@@ -124,9 +128,9 @@ def test_the_cli_reports_an_unreachable_endpoint_with_exit_3(monkeypatch, capsys
     assert code == 3 and "unavailable" in err
 
 
-def test_set_roles_without_roles_asks_for_no_roles(moto_store, monkeypatch, capsys):
+def test_set_roles_without_roles_asks_for_no_roles(store, monkeypatch, capsys):
     run(
-        moto_store,
+        store,
         monkeypatch,
         capsys,
         "create-user",
@@ -136,10 +140,10 @@ def test_set_roles_without_roles_asks_for_no_roles(moto_store, monkeypatch, caps
         "--password-stdin",
         stdin="a long password\n",
     )
-    code, _, err = run(moto_store, monkeypatch, capsys, "set-roles", "ann")
-    assert code == 1 and "--no-roles" in err and moto_store.get_user("ann").roles == ("a",)
-    assert run(moto_store, monkeypatch, capsys, "set-roles", "ann", "--no-roles")[0] == 0
-    assert moto_store.get_user("ann").roles == ()
+    code, _, err = run(store, monkeypatch, capsys, "set-roles", "ann")
+    assert code == 1 and "--no-roles" in err and store.get_user("ann").roles == ("a",)
+    assert run(store, monkeypatch, capsys, "set-roles", "ann", "--no-roles")[0] == 0
+    assert store.get_user("ann").roles == ()
 
 
 def test_a_missing_table_is_a_set_up_error_with_exit_4(moto_store, monkeypatch, capsys):

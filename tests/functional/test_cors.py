@@ -161,8 +161,8 @@ def test_a_500_from_outside_the_view_carries_the_same_headers(app, monkeypatch, 
     assert_allowed(answer, LISTED)
 
 
-def test_a_login_keeps_its_cookie_beside_the_cors_headers(app, moto_store):
-    accounts.create_user(moto_store, "ann", ["editor"], "a long password", runtime.now())
+def test_a_login_keeps_its_cookie_beside_the_cors_headers(app, memory_store):
+    accounts.create_user(memory_store, "ann", ["editor"], "a long password", runtime.now())
     body = json.dumps(
         {
             "key": KEY,

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import json
+import sys
+import uuid
 
 import pytest
 
 from chalicelib import admin, runtime
 from chalicelib.auth import accounts
-from tests.conftest import KEY, error_of
+from chalicelib.discovery import access_matrix
+from chalicelib.registry import Registry
+from tests.conftest import KEY, PROJECT_ROOT, error_of
 
 PASSWORD = "discovery password"
 
 
 @pytest.fixture
-def tokens(api, moto_store):
-    accounts.create_user(moto_store, "root", ["administrator"], PASSWORD, runtime.now())
-    accounts.create_user(moto_store, "ann", ["editor"], PASSWORD, runtime.now())
+def tokens(api, memory_store):
+    accounts.create_user(memory_store, "root", ["administrator"], PASSWORD, runtime.now())
+    accounts.create_user(memory_store, "ann", ["editor"], PASSWORD, runtime.now())
     return {name: api.login(name, PASSWORD)["token"] for name in ("root", "ann")}
 
 
@@ -40,7 +44,7 @@ def test_discovery_follows_the_callers_roles(api, tokens):
     assert "users.me" in ann and "demo.guest_only" not in ann
 
 
-def test_discovery_with_a_bad_token_is_refused(api, moto_store):
+def test_discovery_with_a_bad_token_is_refused(api, memory_store):
     assert error_of(api.call("system", "methods", token="A" * 43)) == (401, "unauthenticated")
 
 
@@ -101,7 +105,9 @@ def test_a_reference_to_a_missing_result_is_that_calls_error(api):
     assert body["errors"]["x"]["code"] == "bad_request"
 
 
-def test_each_call_is_access_checked_with_one_credential(api, tokens, moto_store):
+def test_each_call_is_access_checked_with_one_credential(api, moto_store):
+    accounts.create_user(moto_store, "ann", ["editor"], PASSWORD, runtime.now())
+    token = api.login("ann", PASSWORD)["token"]
     reads = []
     moto_store.client.meta.events.register("before-call.dynamodb.GetItem", lambda **kw: reads.append(1))
     body = batch(
@@ -110,7 +116,7 @@ def test_each_call_is_access_checked_with_one_credential(api, tokens, moto_store
             "me": {"module": "users", "method": "me"},
             "admin_only": {"module": "demo", "method": "get_user_id"},
         },
-        token=tokens["ann"],
+        token=token,
     )
     assert body["results"]["me"]["username"] == "ann"
     assert body["errors"]["admin_only"]["code"] == "forbidden"
@@ -186,15 +192,23 @@ EXPECTED_MATRIX = {
 }
 
 
-def test_the_shipped_modules_hold_their_expected_access_matrix():
-    from chalicelib.discovery import access_matrix
-    from chalicelib.registry import Registry
+SHIPPED_MODULES = frozenset({"demo", "greeting", "system", "users"})
 
-    assert access_matrix(Registry()) == EXPECTED_MATRIX
+
+def shipped(names):
+    """The shipped modules' method names: a module dropped in beside them is not these tests' subject."""
+    return {name for name in names if name.split(".", 1)[0] in SHIPPED_MODULES}
+
+
+def test_the_shipped_modules_hold_their_expected_access_matrix():
+    matrix = access_matrix(Registry())
+    assert {name: matrix[name] for name in shipped(matrix)} == EXPECTED_MATRIX
 
 
 def test_access_matrix_strict_passes_with_the_shipped_allow_list(capsys):
-    assert admin.main(["access-matrix", "--strict"]) == 0
+    # An open method of a module dropped in is for its author to allow; the shipped ones are on the list.
+    others = [name for name, access in access_matrix(Registry()).items() if name not in shipped([name])]
+    assert admin.main(["access-matrix", "--strict", *(f"--allow={name}" for name in others)]) == 0
     out = capsys.readouterr().out
     assert "demo.get_user_id" in out and "OPEN to everyone" in out
 
@@ -324,10 +338,48 @@ def expected_for(roles):
 
 
 def test_discovery_lists_exactly_the_callers_methods_for_each_kind_of_caller(api, tokens):
-    assert set(listed(api.call("system", "methods"))) == expected_for({"anonymous"})
-    assert set(listed(api.call("system", "methods", token=tokens["ann"]))) == expected_for(
+    assert shipped(listed(api.call("system", "methods"))) == expected_for({"anonymous"})
+    assert shipped(listed(api.call("system", "methods", token=tokens["ann"]))) == expected_for(
         {"authenticated", "editor"}
     )
-    assert set(listed(api.call("system", "methods", token=tokens["root"]))) == expected_for(
+    assert shipped(listed(api.call("system", "methods", token=tokens["root"]))) == expected_for(
         {"authenticated", "administrator"}
     )
+
+
+DROPPED = (
+    "class Service:\n"
+    "    api = {\n"
+    "        'open': {'type': 'external'},\n"
+    "        'mine': {'type': 'external', 'access': ['authenticated']},\n"
+    "        'audit': {'type': 'external', 'access': ['auditor', 'administrator']},\n"
+    "    }\n\n"
+    "    def open(self, data, ctx):\n"
+    "        return 1\n\n"
+    "    def mine(self, data, ctx):\n"
+    "        return 2\n\n"
+    "    def audit(self, data, ctx):\n"
+    "        return 3\n"
+)
+
+
+@pytest.fixture
+def dropped_module():
+    """A module file dropped into chalicelib/services/ beside the shipped ones: an open method, a new role."""
+    name = f"dropped_{uuid.uuid4().hex[:8]}"
+    path = PROJECT_ROOT / "chalicelib" / "services" / f"{name}.py"
+    path.write_text(DROPPED)
+    try:
+        yield name
+    finally:
+        path.unlink()
+        sys.modules.pop(f"chalicelib.services.{name}", None)
+
+
+def test_a_module_dropped_in_breaks_none_of_the_shipped_modules_tests(api, tokens, dropped_module, capsys):
+    assert {f"{dropped_module}.open", f"{dropped_module}.audit"} <= set(access_matrix(Registry()))
+    assert f"{dropped_module}.open" in listed(api.call("system", "methods"))
+    assert f"{dropped_module}.audit" in listed(api.call("system", "methods", token=tokens["root"]))
+    test_the_shipped_modules_hold_their_expected_access_matrix()
+    test_discovery_lists_exactly_the_callers_methods_for_each_kind_of_caller(api, tokens)
+    test_access_matrix_strict_passes_with_the_shipped_allow_list(capsys)

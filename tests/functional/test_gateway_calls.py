@@ -177,7 +177,7 @@ def test_a_broken_module_answers_a_clear_error_and_others_still_work(api):
         path.unlink()
 
 
-def test_a_session_cookie_is_read_from_the_cookie_header(api, moto_store):
+def test_a_session_cookie_is_read_from_the_cookie_header(api, memory_store):
     # an unknown session cookie is a credential that is refused, even for an open method
     response = api.client.http.get(
         f"/api?key={KEY}&module=demo&method=hello", headers={"Cookie": "EQSASH_SESSION=" + "A" * 43}
@@ -211,3 +211,15 @@ def test_headers_and_cookies_work_for_every_format(result, fmt):
     response = result_response(result, fmt, ctx)
     assert response.headers["X-Extra"] == "1"
     assert response.headers["Set-Cookie"] == ["c=v; Path=/"]
+
+
+def test_a_result_shaped_like_a_chalice_error_passes_through(api):
+    lookalike = {"Code": "InternalServerError", "Message": "my own text"}
+    response = api.call("demo", "echo", lookalike)
+    assert response.status_code == 200 and json.loads(response.body) == lookalike
+
+
+def test_a_string_result_shaped_like_a_chalice_error_passes_through_verbatim(api):
+    text = '{"Code":"Whatever","Message":"my text"}'
+    response = api.call("demo", "echo", text)
+    assert (response.status_code, response.body) == (200, text.encode())

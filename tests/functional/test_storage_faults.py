@@ -1,6 +1,8 @@
-"""Storage that fails answers 503 `unavailable` after bounded retries, and never grants access."""
+"""Failing storage: 503 after bounded retries, a 500 naming nothing for a set-up fault; never a grant."""
 
 from __future__ import annotations
+
+import logging
 
 import pytest
 from botocore.stub import Stubber
@@ -116,3 +118,14 @@ def test_a_storage_that_times_out_is_503_after_bounded_attempts(api, silent_endp
     attempts = count_attempts(store)
     assert error_of(api.call("users", "me", token="A" * 43)) == (503, "unavailable")
     assert len(attempts) == MAX_ATTEMPTS  # each bounded by the read timeout: no request hangs forever
+
+
+def test_a_missing_table_is_a_500_that_names_nothing(api, caplog):
+    runtime.reset(store=DynamoStore("no-such-table"))
+    from moto import mock_aws
+
+    with mock_aws(), caplog.at_level(logging.ERROR):
+        response = api.call("users", "me", token="A" * 43)
+    assert error_of(response) == (500, "internal")
+    assert b"no-such-table" not in response.body
+    assert "no-such-table" in caplog.text

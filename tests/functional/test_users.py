@@ -1,4 +1,4 @@
-"""Users, tokens and sessions through the Chalice app on moto: DESIGN sections 4 and 5."""
+"""Users, tokens and sessions through the Chalice app (memory store; moto where the table is the subject)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,21 @@ from tests.conftest import KEY, error_of, set_cookies
 PASSWORD = "correct horse battery"
 
 
+def with_users(store):
+    accounts.create_user(store, "root", ["administrator"], PASSWORD, runtime.now())
+    accounts.create_user(store, "ann", ["editor"], PASSWORD, runtime.now())
+    return store
+
+
 @pytest.fixture
-def users(moto_store):
-    accounts.create_user(moto_store, "root", ["administrator"], PASSWORD, runtime.now())
-    accounts.create_user(moto_store, "ann", ["editor"], PASSWORD, runtime.now())
-    return moto_store
+def users(memory_store):
+    return with_users(memory_store)
+
+
+@pytest.fixture
+def dynamo_users(moto_store):
+    """The same users in DynamoDB (moto), for the tests whose subject is what the table holds or is asked."""
+    return with_users(moto_store)
 
 
 def test_login_returns_token_session_and_user(api, users):
@@ -205,24 +215,26 @@ def test_short_new_password_is_invalid_input(api, users):
     assert error_of(response) == (422, "invalid_input")
 
 
-def test_tokens_and_sessions_are_stored_only_as_digests(api, users):
+def test_tokens_and_sessions_are_stored_only_as_digests(api, dynamo_users):
     login = api.login("ann", PASSWORD)
-    dump = json.dumps(users.client.scan(TableName=users.table_name)["Items"])
+    dump = json.dumps(dynamo_users.client.scan(TableName=dynamo_users.table_name)["Items"])
     assert login["token"] not in dump and login["session"] not in dump
     assert PASSWORD not in dump and "$argon2id$" in dump
 
 
-def test_a_request_without_credentials_reads_nothing_from_storage(api, users):
+def test_a_request_without_credentials_reads_nothing_from_storage(api, dynamo_users):
     calls = []
-    users.client.meta.events.register("before-call.dynamodb.*", lambda **kw: calls.append(kw["model"].name))
+    client = dynamo_users.client
+    client.meta.events.register("before-call.dynamodb.*", lambda **kw: calls.append(kw["model"].name))
     assert api.call("demo", "hello").status_code == 200
     assert calls == []
 
 
-def test_an_authenticated_request_costs_exactly_one_read(api, users):
+def test_an_authenticated_request_costs_exactly_one_read(api, dynamo_users):
     token = api.login("ann", PASSWORD)["token"]
     calls = []
-    users.client.meta.events.register("before-call.dynamodb.*", lambda **kw: calls.append(kw["model"].name))
+    client = dynamo_users.client
+    client.meta.events.register("before-call.dynamodb.*", lambda **kw: calls.append(kw["model"].name))
     assert api.call("users", "me", token=token).status_code == 200
     assert calls == ["GetItem"]
 
@@ -235,3 +247,11 @@ def test_an_unknown_user_still_costs_a_password_verification(api, users, monkeyp
     monkeypatch.setattr(passwords, "burn_verify_time", lambda password: burned.append(1) or real(password))
     api.call("users", "login", {"username": "nobody", "password": "not the password"})
     assert burned == [1]
+
+
+def test_the_session_cookie_lasts_the_absolute_lifetime_since_the_store_slides(api, memory_store):
+    from chalicelib.auth import accounts
+
+    accounts.create_user(memory_store, "ann", [], "a long password", runtime.now())
+    response = api.call("users", "login", {"username": "ann", "password": "a long password"})
+    assert "Max-Age=2592000" in set_cookies(response)

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from chalicelib.http import formats
 from chalicelib.http.formats import UnrenderableValue, render_json, render_json_object
 
-GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "php_json_golden.json"
+GOLDEN = Path(__file__).resolve().parents[2] / "golden" / "php_json_golden.json"
 CASES: list[dict[str, Any]] = json.loads(GOLDEN.read_text(encoding="ascii"))
 CASE_IDS = [f"{index:03d} {case['label'][:60]}" for index, case in enumerate(CASES)]
 INT64 = range(-(2**63), 2**63)
