@@ -16,8 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from chalicelib.auth import accounts
-from chalicelib.config import ConfigError
-from chalicelib.errors import ApiError, InvalidInput, Unavailable
+from chalicelib.errors import ApiError, ConfigError, InvalidInput, Unavailable
 from chalicelib.storage.base import Store
 from chalicelib.storage.dynamodb import DynamoStore, defaults_for_local_endpoint
 

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from chalicelib import dispatch
 from chalicelib.context import Context
-from chalicelib.errors import ApiError, BadRequest, Internal, PayloadTooLarge
+from chalicelib.errors import BadRequest, Internal, PayloadTooLarge, answer_for
 from chalicelib.http.formats import UnrenderableValue, render_json
 
 logger = logging.getLogger(__name__)
@@ -192,11 +192,9 @@ def run_batch(calls: list[BatchCall], halt: bool, ctx: Context) -> BatchOutcome:
     for call in calls:
         try:
             _run_one(call, ctx, outcome)
-        except ApiError as error:
+        except Exception as caught:
+            error = answer_for(caught, logger, f"request {ctx.request_id}: batch call '{call.name}'")
             outcome.errors[call.name] = {"status": error.status, **error.to_body()["error"]}
-        except Exception:
-            logger.exception("request %s: batch call '%s' raised", ctx.request_id, call.name)
-            outcome.errors[call.name] = {"status": 500, "code": "internal", "message": "internal error"}
         if halt and call.name in outcome.errors:
             break
     return outcome

@@ -1,6 +1,14 @@
-"""The project's one error root: every refusal the contract names is an ApiError."""
+"""The project's one error root: every refusal the contract names is an ApiError.
+
+`answer_for` is how every catch site (the /api view, the internal entry, the console, the
+middleware around the view, each call of a batch) turns what it caught into the error it answers.
+"""
 
 from __future__ import annotations
+
+import logging
+
+NOT_CONFIGURED = "the gateway is not configured; see its logs"
 
 
 class ApiError(Exception):
@@ -133,8 +141,38 @@ class Internal(ContractError):
     CODE = "internal"
 
 
+class ConfigError(Internal):
+    """A required setting is missing or malformed: every request answers 500 `internal`.
+
+    Its message names the setting, so it goes to the log only (see `answer_for`).
+    """
+
+
 class Unavailable(ContractError):
     """Storage did not answer after bounded retries; never a grant."""
 
     STATUS = 503
     CODE = "unavailable"
+
+
+def answer_for(
+    caught: Exception, log: logging.Logger, where: str, *, refusals_level: int | None = None
+) -> ApiError:
+    """The error a catch site answers for what it caught, logged here once.
+
+    A ConfigError answers a 500 that names nothing of the set-up (its message is logged); another
+    ApiError answers as itself (logged when it is a 5xx, and at `refusals_level` when given);
+    anything else is a 500 `internal` whose trace is in the log only. `where` names the request
+    or invocation in the log line.
+    """
+    if isinstance(caught, ConfigError):
+        log.error("%s refused: %s", where, caught.message)
+        return Internal(NOT_CONFIGURED)
+    if isinstance(caught, ApiError):
+        if caught.status >= 500:
+            log.error("%s answered %s %s: %s", where, caught.status, caught.code, caught.message)
+        elif refusals_level is not None:
+            log.log(refusals_level, "%s answered %s %s", where, caught.status, caught.code)
+        return caught
+    log.error("%s: unhandled exception", where, exc_info=caught)
+    return Internal("internal error")

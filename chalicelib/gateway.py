@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib import dispatch, runtime
 from chalicelib.auth.credentials import credential_from  # every request looks for one; auth stays lazy
-from chalicelib.config import ConfigError, Settings
+from chalicelib.config import Settings
 from chalicelib.context import Clock, Context, StoreFactory
-from chalicelib.errors import ApiError, BadRequest, Internal, InvalidKey
+from chalicelib.errors import BadRequest, Internal, InvalidKey, answer_for
 from chalicelib.http.request import ApiRequest, from_chalice, param_str
 from chalicelib.http.responses import error_response, mark_view_answer, result_response
 from chalicelib.identity import User
@@ -100,13 +100,5 @@ def _answer(chalice_request: Request | None) -> Response:
         request = from_chalice(chalice_request, settings.max_body_bytes)
         request_id = request.request_id
         return serve(request, settings, runtime.registry(), runtime.store, runtime.clock)
-    except ConfigError as error:
-        logger.error("request %s refused: %s", request_id, error.message)
-        return error_response(Internal("the gateway is not configured; see its logs"))
-    except ApiError as error:
-        if error.status >= 500:
-            logger.error("request %s answered %s %s: %s", request_id, error.status, error.code, error.message)
-        return error_response(error)
-    except Exception:
-        logger.exception("request %s: unhandled exception", request_id)
-        return error_response(Internal("internal error"))
+    except Exception as caught:
+        return error_response(answer_for(caught, logger, f"request {request_id}"))

@@ -13,7 +13,8 @@ from collections.abc import MutableMapping
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import runtime
-from chalicelib.config import ConfigError, parse_cors_origins
+from chalicelib.config import parse_cors_origins
+from chalicelib.errors import ConfigError
 
 if TYPE_CHECKING:
     from chalice.app import Request, Response
