@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 from chalicelib import dispatch
 from chalicelib.context import Context
 from chalicelib.errors import BadRequest, Internal, PayloadTooLarge, answer_for
-from chalicelib.http.formats import UnrenderableValue, render_json
+from chalicelib.http.formats import UnrenderableValue, objectify, render_json
 
 logger = logging.getLogger(__name__)
 
@@ -153,14 +153,6 @@ def resolve_references(data: Any, outcome: BatchOutcome, expansion: _Expansion |
     return data
 
 
-def _force_object(value: Any) -> Any:
-    if isinstance(value, list | tuple):
-        return {str(index): _force_object(item) for index, item in enumerate(value)}
-    if isinstance(value, dict):
-        return {key: _force_object(item) for key, item in value.items()}
-    return value
-
-
 def _json_size(value: Any) -> int:
     """The size of a result inside the answer, which holds it two levels deep ({"results": {name: ...}})."""
     if isinstance(value, bytes | bytearray | memoryview):
@@ -178,7 +170,7 @@ def _run_one(call: BatchCall, ctx: Context, outcome: BatchOutcome) -> None:
     target = dispatch.lookup(ctx.registry, call.module, call.method, external_only=True)
     data = resolve_references(call.data, outcome)
     value = target.run(data, ctx.child())
-    shaped = _force_object(value) if target.spec.format == "json_object" else value
+    shaped = objectify(value) if target.spec.format == "json_object" else value
     size = _json_size(shaped)
     if outcome.answer_bytes + size > MAX_ANSWER_BYTES:
         raise PayloadTooLarge(f"this result would take the batch answer past {MAX_ANSWER_BYTES} bytes")

@@ -10,7 +10,7 @@ from itertools import chain, compress, repeat
 from operator import is_
 from typing import Any, Final
 
-__all__ = ["UnrenderableValue", "render_json", "render_json_object"]
+__all__ = ["UnrenderableValue", "objectify", "render_json", "render_json_object"]
 
 
 class UnrenderableValue(ValueError):
@@ -63,7 +63,8 @@ def _encode_fast(value: object) -> str:
 
 _CONTAINERS: Final = frozenset({dict, list, tuple})
 _SCALARS_AS_IS: Final = frozenset({str, bool, type(None)})
-_EXACT_TYPES: Final = _SCALARS_AS_IS | _CONTAINERS | {int, float}
+_PLAIN_SCALARS: Final = _SCALARS_AS_IS | {int, float}
+_EXACT_TYPES: Final = _PLAIN_SCALARS | _CONTAINERS
 # A float Python prints as "10.0" where PHP prints "10": the only text the fast path rewrites.
 _INTEGRAL_FLOAT: Final = re.compile(r"\.0(?=[,\]}])")
 _LONE_SURROGATE: Final = re.compile(
@@ -88,7 +89,7 @@ def _render(value: object, force_object: bool) -> str:
     subject = value
     try:
         if force_object:
-            subject = _objectify(value)
+            subject = objectify(value)
         out = _encode_fast(subject)
     except RecursionError:
         # Too deep for the C stack, a cycle, or a deep caller: the slow path is iterative and exact.
@@ -120,23 +121,28 @@ def _unescape_del(match: re.Match[str]) -> str:
     return match[1] or "\x7f"
 
 
-def _objectify(node: Any) -> Any:
-    """The value with every exact list and tuple turned into a dict keyed "0", "1", ...
+def objectify(node: Any) -> Any:
+    """The value with every list and tuple, at every depth, a dict keyed "0", "1", ...: what
+    `JSON_FORCE_OBJECT` makes of it, as a value (a batch carries it so inside its answer).
 
-    Recursive: the caller falls back to the iterative slow path on RecursionError, which a cycle
-    also ends in. Anything else (subclasses included) is left for the check to judge.
+    Subclasses count as their base type and come out as plain dicts; a dict is copied only where
+    something inside it changes. Recursive: a cycle or a very deep value ends in RecursionError,
+    on which the renderer takes its iterative slow path.
     """
     kind = type(node)
     if kind is dict:
-        if _CONTAINERS.isdisjoint(map(type, node.values())):
+        if _PLAIN_SCALARS.issuperset(map(type, node.values())):
             return node
-        return {key: _objectify(item) for key, item in node.items()}
-    if kind is not list and kind is not tuple:
+    elif kind is list or kind is tuple:
+        keys = _INDEX_KEYS if len(node) <= len(_INDEX_KEYS) else map(str, range(len(node)))
+        if _PLAIN_SCALARS.issuperset(map(type, node)):
+            return dict(zip(keys, node, strict=False))
+        return dict(zip(keys, map(objectify, node), strict=False))
+    elif isinstance(node, list | tuple):
+        return {str(index): objectify(item) for index, item in enumerate(node)}
+    elif not isinstance(node, dict):
         return node
-    keys = _INDEX_KEYS if len(node) <= len(_INDEX_KEYS) else map(str, range(len(node)))
-    if _CONTAINERS.isdisjoint(map(type, node)):
-        return dict(zip(keys, node, strict=False))
-    return dict(zip(keys, map(_objectify, node), strict=False))
+    return {key: objectify(item) for key, item in node.items()}
 
 
 # Both checks prove that the C encoder's output needs at most the integral-float rewrite and
