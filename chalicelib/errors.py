@@ -9,6 +9,9 @@ from __future__ import annotations
 import logging
 
 NOT_CONFIGURED = "the gateway is not configured; see its logs"
+# The verbs /api serves; OPTIONS besides them is the CORS preflight. Named in 405s and preflights.
+SERVED_VERBS = ("GET", "POST")
+ALLOW = ", ".join((*SERVED_VERBS, "OPTIONS"))
 
 
 class ApiError(Exception):
@@ -103,7 +106,7 @@ class MethodNotAllowed(ContractError):
 
     STATUS = 405
     CODE = "method_not_allowed"
-    HEADERS = {"Allow": "GET, POST, OPTIONS"}  # noqa: RUF012 - read only
+    HEADERS = {"Allow": ALLOW}  # noqa: RUF012 - read only
 
 
 class PayloadTooLarge(ContractError):

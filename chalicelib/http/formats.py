@@ -39,8 +39,8 @@ def render_json_object(value: object) -> str:
 #   encoder differs only in the slash and in DEL, which it escapes.
 # - A lone surrogate, or an object key that starts with NUL, makes json_decode fail.
 _MAX_DEPTH: Final = 511
-_INT_MIN: Final = -(2**63)
-_INT_MAX: Final = 2**63 - 1
+PHP_INT_MIN: Final = -(2**63)  # PHP's integers are int64, parsing a request as printing an answer
+PHP_INT_MAX: Final = 2**63 - 1
 _EXPONENT_FROM: Final = 1e16  # Python's repr switches to exponent form here, PHP only at 1e17
 _EXPONENT_BELOW: Final = 1e-4  # both switch below this one
 
@@ -160,7 +160,7 @@ def _check_each(root: Any) -> int:
             if kind is str or kind is bool or item is None:
                 continue
             if kind is int:
-                if item > _INT_MAX or item < _INT_MIN:
+                if item > PHP_INT_MAX or item < PHP_INT_MIN:
                     raise _NeedsSlowPath  # PHP decodes it as a float
             elif kind is float:
                 integral_floats += _is_integral_float(item)
@@ -220,7 +220,7 @@ def _survey(root: Any) -> int:
             kinds = None if len(types) == 1 else list(map(type, group))
             if int in types:
                 ints = group if kinds is None else list(compress(group, map(is_, kinds, repeat(int))))
-                if max(ints) > _INT_MAX or min(ints) < _INT_MIN:
+                if max(ints) > PHP_INT_MAX or min(ints) < PHP_INT_MIN:
                     raise _NeedsSlowPath  # PHP decodes it as a float
             if float in types:
                 floats = group if kinds is None else list(compress(group, map(is_, kinds, repeat(float))))
@@ -379,7 +379,7 @@ def _key(key: object) -> str:
 
 
 def _php_int(number: int) -> str:
-    if _INT_MIN <= number <= _INT_MAX:
+    if PHP_INT_MIN <= number <= PHP_INT_MAX:
         return int.__repr__(number)
     try:
         return _php_float(float(number))
