@@ -20,8 +20,8 @@ from types import FrameType
 from typing import Any
 from urllib.parse import urlencode
 
+from chalicelib.paths import PROJECT_ROOT
 from tools.localstore import (
-    PROJECT_ROOT,
     LocalServer,
     start_dynalite,
     start_moto,
