@@ -76,7 +76,7 @@ def _serve(config: Any, port: int) -> None:
     )
 
     class NoDelayHandler(ChaliceRequestHandler):
-        """Keep-alive without the ~40 ms stall of Nagle's algorithm against delayed ACKs."""
+        """Keep-alive without the stall of Nagle's algorithm against delayed ACKs."""
 
         def setup(self) -> None:
             super().setup()

@@ -50,7 +50,7 @@ _make_c_encoder = json.encoder.c_make_encoder  # type: ignore[attr-defined]
 
 
 def _encode_fast(value: object) -> str:
-    """What _ENCODER.encode(value) returns, minus its Python-level wrapping (about 1 us a call).
+    """What _ENCODER.encode(value) returns, minus its Python-level wrapping, which every answer pays.
 
     The C encoder is made per call exactly as JSONEncoder.iterencode makes it, with a fresh
     circular-reference table.
