@@ -15,8 +15,8 @@ from typing import Any, cast
 
 from bench import cold, events, report, scale, warm
 from bench.storage_calls import StorageCalls, StubClient
+from chalicelib.paths import PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TABLE = "eqsash-bench"
 SETTINGS = {"API_KEY": events.KEY, "STAGE": "dev", "TABLE_NAME": TABLE, "LOG_LEVEL": "WARNING"}
 USERNAME, PASSWORD = "ann", "correct horse battery"

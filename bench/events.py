@@ -6,6 +6,8 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
+from tools import events
+
 KEY = "12345"
 
 
@@ -16,31 +18,15 @@ def proxy_event(
     headers: dict[str, str] | None = None,
     body: str | None = None,
 ) -> dict[str, Any]:
-    """An event as Lambda receives it from an API Gateway REST API with proxy integration."""
+    """An event with one value a query field, and the headers a real client sends."""
     headers = {"Host": "abc.execute-api.us-east-1.amazonaws.com", "User-Agent": "bench", **(headers or {})}
-    return {
-        "resource": "/api",
-        "path": "/api",
-        "httpMethod": method,
-        "headers": headers,
-        "multiValueHeaders": {name: [value] for name, value in headers.items()},
-        "queryStringParameters": query or None,
-        "multiValueQueryStringParameters": {name: [value] for name, value in query.items()}
-        if query
-        else None,
-        "pathParameters": None,
-        "stageVariables": None,
-        "requestContext": {
-            "resourcePath": "/api",
-            "httpMethod": method,
-            "path": "/api/api",
-            "requestId": "bench-request-id",
-            "stage": "api",
-            "identity": {"sourceIp": "127.0.0.1"},
-        },
-        "body": body,
-        "isBase64Encoded": False,
-    }
+    return events.proxy_event(
+        method,
+        query={name: [value] for name, value in query.items()} if query else None,
+        headers=headers,
+        body=body,
+        request_id="bench-request-id",
+    )
 
 
 def public_get() -> dict[str, Any]:

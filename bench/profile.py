@@ -12,11 +12,10 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 from bench import cold, events
+from chalicelib.paths import PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = {"API_KEY": events.KEY, "STAGE": "dev", "TABLE_NAME": "eqsash-bench", "LOG_LEVEL": "WARNING"}
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from chalicelib.paths import PROJECT_ROOT
+
 SHIPPED_SERVICES = PROJECT_ROOT / "chalicelib" / "services"
 
 _FORMATS = ('"json"', '"json_object"')

@@ -11,7 +11,7 @@ class StorageCalls:
 
     Calls are counted on the `before-call` event. They are timed around the client's
     `_make_api_call`, the whole of botocore's work: between the first event of a call
-    (`provide-client-params`) and `after-call`, botocore's hooks leave out some 45 us of its own
+    (`provide-client-params`) and `after-call`, botocore's hooks leave out some of its own
     bookkeeping a call, which would otherwise count as the app's time on both sides. CPU time, as
     in bench.warm: with moto in-process a call's work is all CPU.
     """
@@ -44,8 +44,8 @@ class StorageCalls:
 class StubClient:
     """A DynamoDB client that answers get_item from a dict of items: storage without moto's cost.
 
-    Right after a moto call (a millisecond or two of Python) the same request runs two to three
-    times slower on both sides, the caches being cold; with this stub there is no storage time to
+    Right after a moto call (a lot of Python) the same request runs several times slower on
+    both sides, the caches being cold; with this stub there is no storage time to
     take out, and both sides run with warm caches, as most of a Lambda's requests would not.
     """
 

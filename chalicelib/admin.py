@@ -13,16 +13,15 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from chalicelib.auth import accounts
-from chalicelib.config import ConfigError
-from chalicelib.errors import ApiError, InvalidInput, Unavailable
+from chalicelib.errors import ApiError, ConfigError, InvalidInput, Unavailable
+from chalicelib.paths import PROJECT_ROOT
 from chalicelib.storage.base import Store
 from chalicelib.storage.dynamodb import DynamoStore, defaults_for_local_endpoint
 
 EXIT_REFUSED, EXIT_USAGE, EXIT_UNAVAILABLE, EXIT_CONFIG = 1, 2, 3, 4
-ALLOW_FILE = Path(__file__).resolve().parent.parent / ".chalice" / "open-methods.txt"
+ALLOW_FILE = PROJECT_ROOT / ".chalice" / "open-methods.txt"
 
 
 def _read_password() -> str:

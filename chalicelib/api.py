@@ -17,7 +17,5 @@ __all__ = ["SYSTEM", "User", "call"]
 
 
 def call(module: str, method: str, data: Any = None, user: User | None = None) -> Any:
-    caller = runtime.internal_caller()
-    ctx = caller.root_context(user, request_id=f"internal-{os.urandom(6).hex()}")
-    service_module, spec = dispatch.lookup(runtime.registry(), module, method, external_only=False)
-    return dispatch.run(service_module, spec, data, ctx)
+    ctx = runtime.root_context(user, request_id=f"internal-{os.urandom(6).hex()}")
+    return dispatch.call(ctx, module, method, data)

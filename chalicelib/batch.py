@@ -19,9 +19,8 @@ from typing import Any, NamedTuple
 
 from chalicelib import dispatch
 from chalicelib.context import Context
-from chalicelib.errors import ApiError, BadRequest, Internal, PayloadTooLarge
-from chalicelib.http.formats import UnrenderableValue, render_json
-from chalicelib.registry import Registry
+from chalicelib.errors import BadRequest, Internal, PayloadTooLarge, answer_for
+from chalicelib.http.formats import UnrenderableValue, objectify, render_json
 
 logger = logging.getLogger(__name__)
 
@@ -154,14 +153,6 @@ def resolve_references(data: Any, outcome: BatchOutcome, expansion: _Expansion |
     return data
 
 
-def _force_object(value: Any) -> Any:
-    if isinstance(value, list | tuple):
-        return {str(index): _force_object(item) for index, item in enumerate(value)}
-    if isinstance(value, dict):
-        return {key: _force_object(item) for key, item in value.items()}
-    return value
-
-
 def _json_size(value: Any) -> int:
     """The size of a result inside the answer, which holds it two levels deep ({"results": {name: ...}})."""
     if isinstance(value, bytes | bytearray | memoryview):
@@ -172,30 +163,30 @@ def _json_size(value: Any) -> int:
         raise Internal("this result cannot be carried in a batch answer") from exc
 
 
-def _run_one(call: BatchCall, registry: Registry, ctx: Context, outcome: BatchOutcome) -> None:
+def _run_one(call: BatchCall, ctx: Context, outcome: BatchOutcome) -> None:
     if (call.module, call.method) in NOT_BATCHED:
         raise BadRequest(f"{call.module}.{call.method} cannot be batched; call it on its own")
-    service_module, spec = dispatch.lookup(registry, call.module, call.method, external_only=True)
+    # Looked up before the references are resolved, so that an unknown method is 404 whatever its data.
+    target = dispatch.lookup(ctx.registry, call.module, call.method, external_only=True)
     data = resolve_references(call.data, outcome)
-    value = dispatch.run(service_module, spec, data, ctx.child())
-    shaped = _force_object(value) if spec.format == "json_object" else value
+    value = target.run(data, ctx.child())
+    shaped = objectify(value) if target.spec.format == "json_object" else value
     size = _json_size(shaped)
     if outcome.answer_bytes + size > MAX_ANSWER_BYTES:
         raise PayloadTooLarge(f"this result would take the batch answer past {MAX_ANSWER_BYTES} bytes")
     outcome.results[call.name], outcome.raw[call.name], outcome.sizes[call.name] = shaped, value, size
 
 
-def run_batch(calls: list[BatchCall], halt: bool, registry: Registry, ctx: Context) -> BatchOutcome:
-    """Run the calls in order as ctx's caller; errors are collected by name (stopping at one if halt)."""
+def run_batch(calls: list[BatchCall], halt: bool, ctx: Context) -> BatchOutcome:
+    """Run the calls in order as ctx's caller, from ctx's registry; errors are collected by name
+    (stopping at one if halt)."""
     outcome = BatchOutcome()
     for call in calls:
         try:
-            _run_one(call, registry, ctx, outcome)
-        except ApiError as error:
+            _run_one(call, ctx, outcome)
+        except Exception as caught:
+            error = answer_for(caught, logger, f"request {ctx.request_id}: batch call '{call.name}'")
             outcome.errors[call.name] = {"status": error.status, **error.to_body()["error"]}
-        except Exception:
-            logger.exception("request %s: batch call '%s' raised", ctx.request_id, call.name)
-            outcome.errors[call.name] = {"status": 500, "code": "internal", "message": "internal error"}
         if halt and call.name in outcome.errors:
             break
     return outcome

@@ -7,7 +7,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import NamedTuple, TypeVar
 
-from chalicelib.errors import Internal
+# Defined with the other errors; still importable from here, where the settings are read.
+from chalicelib.errors import ConfigError as ConfigError  # noqa: PLC0414 - re-exported for mypy
 
 T = TypeVar("T")
 
@@ -26,10 +27,6 @@ _SWITCHES = {
     "0": False,
     "no": False,
 }
-
-
-class ConfigError(Internal):
-    """A required setting is missing or malformed: every request answers 500 `internal`."""
 
 
 class Settings(NamedTuple):

@@ -1,11 +1,18 @@
-"""What a service method gets as `ctx`: the caller, internal calls as that caller, and response extras."""
+"""What a service method gets as `ctx`: the caller, what the process provides (settings, registry,
+store, clock), internal calls as that caller, and response extras."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from chalicelib import dispatch
 from chalicelib.identity import User
+
+if TYPE_CHECKING:  # the storage interface (and dataclasses) stay off the path of a public request
+    from chalicelib.config import Settings
+    from chalicelib.registry import Registry
+    from chalicelib.storage.base import Store
 
 # keyword spelling -> Set-Cookie attribute
 _COOKIE_ATTRIBUTES = {
@@ -18,7 +25,12 @@ _COOKIE_ATTRIBUTES = {
     "samesite": "samesite",
 }
 
-InternalCaller = Callable[["Context", str, str, Any], Any]
+# What the process provides a call, each as a function that returns it, so that nothing is made
+# before a method asks for it: an internal call from a script needs no API key, and a public
+# request never imports boto3.
+Clock = Callable[[], float]  # epoch seconds
+SettingsSource = Callable[[], "Settings"]
+StoreFactory = Callable[[], "Store"]
 
 
 def render_set_cookie(name: str, value: str, **attributes: Any) -> str:
@@ -42,10 +54,18 @@ def render_set_cookie(name: str, value: str, **attributes: Any) -> str:
 
 
 class Context:
-    """Passed to every method as `ctx`. Internal calls share the HTTP answer's headers and cookies."""
+    """Passed to every method as `ctx`. Internal calls share the HTTP answer's headers and cookies.
+
+    The root context of a call carries what the process provides: the `settings`, the `registry`
+    that `call` looks methods up in, the `store` (made on first use: a request that needs none
+    never imports boto3) and the clock behind `now()`. Every internal call below it sees the same.
+    """
 
     __slots__ = (
-        "_internal_caller",
+        "_clock",
+        "_registry",
+        "_settings",
+        "_store",
         "cookies",
         "credential",
         "depth",
@@ -59,26 +79,55 @@ class Context:
         user: User | None,
         request_id: str,
         *,
+        settings: SettingsSource | None = None,
+        registry: Registry | None = None,
+        store: StoreFactory | None = None,
+        clock: Clock | None = None,
         depth: int = 0,
         response_headers: dict[str, str] | None = None,
         cookies: list[str] | None = None,
         credential: Any = None,
-        _internal_caller: InternalCaller | None = None,
     ) -> None:
         self.user = user
         self.request_id = request_id
+        self._settings = settings
+        self._registry = registry
+        self._store = store
+        self._clock = clock
         self.depth = depth
         self.response_headers: dict[str, str] = {} if response_headers is None else response_headers
         self.cookies: list[str] = [] if cookies is None else cookies
         # The credential this request came with, so users.logout can revoke it (None for anonymous/internal).
         self.credential = credential
-        self._internal_caller = _internal_caller
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            raise RuntimeError("this context carries no settings")
+        return self._settings()
+
+    @property
+    def registry(self) -> Registry:
+        if self._registry is None:
+            raise RuntimeError("this context cannot make internal calls")
+        return self._registry
+
+    @property
+    def store(self) -> Store:
+        """The store, made on first use."""
+        if self._store is None:
+            raise RuntimeError("this context carries no store")
+        return self._store()
+
+    def now(self) -> int:
+        """Epoch seconds on the clock of this call (tests move it)."""
+        if self._clock is None:
+            raise RuntimeError("this context carries no clock")
+        return int(self._clock())
 
     def call(self, module: str, method: str, data: Any = None) -> Any:
         """An internal call made as the same user; refusals raise ApiError."""
-        if self._internal_caller is None:
-            raise RuntimeError("this context cannot make internal calls")
-        return self._internal_caller(self, module, method, data)
+        return dispatch.call_from(self, module, method, data)
 
     def set_cookie(self, name: str, value: str, **attributes: Any) -> None:
         self.cookies.append(render_set_cookie(name, value, **attributes))
@@ -88,9 +137,12 @@ class Context:
         return Context(
             user=self.user,
             request_id=self.request_id,
+            settings=self._settings,
+            registry=self._registry,
+            store=self._store,
+            clock=self._clock,
             depth=self.depth + 1,
             response_headers=self.response_headers,
             cookies=self.cookies,
             credential=self.credential,
-            _internal_caller=self._internal_caller,
         )

@@ -57,8 +57,5 @@ def open_to_every_key_holder(access: tuple[str, ...] | None) -> bool:
 
 def role_may_call(role: str, access: tuple[str, ...] | None) -> bool:
     """Whether a caller holding just `role` (and the implicit ones that go with it) may call."""
-    if access is None:
-        return True
-    if role == ANONYMOUS:
-        return ANONYMOUS in access
-    return role in access or AUTHENTICATED in access
+    holder = None if role == ANONYMOUS else User(username=role, roles=(role,))
+    return may_call(holder, access)

@@ -6,14 +6,17 @@ Shared by external (HTTP) calls and internal ones (`ctx.call`, `chalicelib.api.c
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from chalicelib.context import Context
 from chalicelib.declarations import MethodSpec
 from chalicelib.errors import Forbidden, Internal, Unauthenticated
 from chalicelib.identity import User, may_call
 from chalicelib.names import shown
-from chalicelib.registry import Registry, ServiceModule
+from chalicelib.registry import Registry
+
+if TYPE_CHECKING:
+    from chalicelib.context import Context
 
 logger = logging.getLogger(__name__)
 
@@ -34,40 +37,45 @@ def check_access(spec: MethodSpec, user: User | None) -> None:
     raise Forbidden("the credential lacks the roles this method needs")
 
 
-def lookup(
-    registry: Registry, module: str, method: str, *, external_only: bool
-) -> tuple[ServiceModule, MethodSpec]:
+class Target:
+    """A method that a lookup found: its declaration, and how to run it for a caller."""
+
+    __slots__ = ("implementation", "spec")
+
+    def __init__(self, spec: MethodSpec, implementation: Callable[[Any, Any], Any]) -> None:
+        self.spec = spec
+        self.implementation = implementation
+
+    def run(self, data: Any, ctx: Context) -> Any:
+        """Check access, then call the implementation."""
+        check_access(self.spec, ctx.user)
+        return self.implementation(data, ctx)
+
+
+def lookup(registry: Registry, module: str, method: str, *, external_only: bool) -> Target:
+    """The named method; UnknownModule or UnknownMethod (internal ones look missing when external_only)."""
     service_module = registry.module(module)
-    return service_module, service_module.method(method, external_only=external_only)
+    spec = service_module.method(method, external_only=external_only)
+    return Target(spec, service_module.implementation(spec))
 
 
-def run(service_module: ServiceModule, spec: MethodSpec, data: Any, ctx: Context) -> Any:
-    """Check access, then call the implementation."""
-    check_access(spec, ctx.user)
-    return service_module.implementation(spec)(data, ctx)
+def call(ctx: Context, module: str, method: str, data: Any = None) -> Any:
+    """An internal call run with `ctx`: reaches internal, external and undeclared public methods alike."""
+    return lookup(ctx.registry, module, method, external_only=False).run(data, ctx)
 
 
-class InternalCaller:
-    """`ctx.call` for a registry: reaches internal, external and undeclared public methods alike."""
-
-    def __init__(self, registry: Registry) -> None:
-        self._registry = registry
-
-    def __call__(self, parent: Context, module: str, method: str, data: Any = None) -> Any:
-        if parent.depth >= MAX_CALL_DEPTH:
-            logger.error(
-                "request %s: internal calls nested deeper than %s at %s.%s",
-                parent.request_id,
-                MAX_CALL_DEPTH,
-                shown(module),
-                shown(method),
-            )
-            raise CallDepthExceeded(f"internal calls nested deeper than {MAX_CALL_DEPTH}: runaway recursion?")
-        service_module, spec = lookup(self._registry, module, method, external_only=False)
-        return run(service_module, spec, data, parent.child())
-
-    def root_context(self, user: User | None, request_id: str, credential: Any = None) -> Context:
-        return Context(user=user, request_id=request_id, credential=credential, _internal_caller=self)
+def call_from(parent: Context, module: str, method: str, data: Any = None) -> Any:
+    """`ctx.call`: an internal call one level below `parent`, as the same caller."""
+    if parent.depth >= MAX_CALL_DEPTH:
+        logger.error(
+            "request %s: internal calls nested deeper than %s at %s.%s",
+            parent.request_id,
+            MAX_CALL_DEPTH,
+            shown(module),
+            shown(method),
+        )
+        raise CallDepthExceeded(f"internal calls nested deeper than {MAX_CALL_DEPTH}: runaway recursion?")
+    return call(parent.child(), module, method, data)
 
 
-__all__ = ["CallDepthExceeded", "InternalCaller", "check_access", "lookup", "run"]
+__all__ = ["CallDepthExceeded", "Target", "call", "call_from", "check_access", "lookup"]

@@ -1,6 +1,17 @@
-"""The project's one error root: every refusal the contract names is an ApiError."""
+"""The project's one error root: every refusal the contract names is an ApiError.
+
+`answer_for` is how every catch site (the /api view, the internal entry, the console, the
+middleware around the view, each call of a batch) turns what it caught into the error it answers.
+"""
 
 from __future__ import annotations
+
+import logging
+
+NOT_CONFIGURED = "the gateway is not configured; see its logs"
+# The verbs /api serves; OPTIONS besides them is the CORS preflight. Named in 405s and preflights.
+SERVED_VERBS = ("GET", "POST")
+ALLOW = ", ".join((*SERVED_VERBS, "OPTIONS"))
 
 
 class ApiError(Exception):
@@ -95,7 +106,7 @@ class MethodNotAllowed(ContractError):
 
     STATUS = 405
     CODE = "method_not_allowed"
-    HEADERS = {"Allow": "GET, POST, OPTIONS"}  # noqa: RUF012 - read only
+    HEADERS = {"Allow": ALLOW}  # noqa: RUF012 - read only
 
 
 class PayloadTooLarge(ContractError):
@@ -133,8 +144,38 @@ class Internal(ContractError):
     CODE = "internal"
 
 
+class ConfigError(Internal):
+    """A required setting is missing or malformed: every request answers 500 `internal`.
+
+    Its message names the setting, so it goes to the log only (see `answer_for`).
+    """
+
+
 class Unavailable(ContractError):
     """Storage did not answer after bounded retries; never a grant."""
 
     STATUS = 503
     CODE = "unavailable"
+
+
+def answer_for(
+    caught: Exception, log: logging.Logger, where: str, *, refusals_level: int | None = None
+) -> ApiError:
+    """The error a catch site answers for what it caught, logged here once.
+
+    A ConfigError answers a 500 that names nothing of the set-up (its message is logged); another
+    ApiError answers as itself (logged when it is a 5xx, and at `refusals_level` when given);
+    anything else is a 500 `internal` whose trace is in the log only. `where` names the request
+    or invocation in the log line.
+    """
+    if isinstance(caught, ConfigError):
+        log.error("%s refused: %s", where, caught.message)
+        return Internal(NOT_CONFIGURED)
+    if isinstance(caught, ApiError):
+        if caught.status >= 500:
+            log.error("%s answered %s %s: %s", where, caught.status, caught.code, caught.message)
+        elif refusals_level is not None:
+            log.log(refusals_level, "%s answered %s %s", where, caught.status, caught.code)
+        return caught
+    log.error("%s: unhandled exception", where, exc_info=caught)
+    return Internal("internal error")

@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib import dispatch, runtime
 from chalicelib.auth.credentials import credential_from  # every request looks for one; auth stays lazy
-from chalicelib.config import ConfigError, Settings
-from chalicelib.errors import ApiError, BadRequest, Internal, InvalidKey
+from chalicelib.config import Settings
+from chalicelib.context import Clock, Context, StoreFactory
+from chalicelib.errors import BadRequest, Internal, InvalidKey, answer_for
 from chalicelib.http.request import ApiRequest, from_chalice, param_str
 from chalicelib.http.responses import error_response, mark_view_answer, result_response
 from chalicelib.identity import User
+from chalicelib.registry import Registry
 
 if TYPE_CHECKING:
     from chalice.app import Request, Response
@@ -50,25 +52,38 @@ def _required(request: ApiRequest, name: str) -> str:
     return value
 
 
-def _caller(request: ApiRequest, settings: Settings) -> tuple[User | None, Any]:
+def _caller(
+    request: ApiRequest, settings: Settings, store: StoreFactory, clock: Clock
+) -> tuple[User | None, Any]:
     """The user behind the request's credential (one storage read), or None when it brings none."""
     credential = credential_from(request, settings.session_name)
     if credential is None:
         return None, None
     from chalicelib.auth.authenticate import authenticate
 
-    return authenticate(credential, runtime.store(), settings, runtime.now()), credential
+    return authenticate(credential, store(), settings, int(clock())), credential
 
 
-def serve(request: ApiRequest, settings: Settings) -> Response:
+def serve(
+    request: ApiRequest, settings: Settings, registry: Registry, store: StoreFactory, clock: Clock
+) -> Response:
+    """Answer a parsed request with what it is given; ApiError for every refusal."""
     if not key_matches(request.params.get("key"), settings.api_keys):
         raise InvalidKey("the API key is missing or wrong")
     module_name, method_name = _required(request, "module"), _required(request, "method")
-    service_module, spec = dispatch.lookup(runtime.registry(), module_name, method_name, external_only=True)
-    user, credential = _caller(request, settings)
-    ctx = runtime.internal_caller().root_context(user, request.request_id, credential)
-    result = dispatch.run(service_module, spec, request.params.get("data"), ctx)
-    return result_response(result, spec.format, ctx)
+    target = dispatch.lookup(registry, module_name, method_name, external_only=True)
+    user, credential = _caller(request, settings, store, clock)
+    ctx = Context(
+        user,
+        request.request_id,
+        settings=lambda: settings,
+        registry=registry,
+        store=store,
+        clock=clock,
+        credential=credential,
+    )
+    result = target.run(request.params.get("data"), ctx)
+    return result_response(result, target.spec.format, ctx)
 
 
 def handle(chalice_request: Request | None) -> Response:
@@ -84,14 +99,6 @@ def _answer(chalice_request: Request | None) -> Response:
         settings = runtime.settings()
         request = from_chalice(chalice_request, settings.max_body_bytes)
         request_id = request.request_id
-        return serve(request, settings)
-    except ConfigError as error:
-        logger.error("request %s refused: %s", request_id, error.message)
-        return error_response(Internal("the gateway is not configured; see its logs"))
-    except ApiError as error:
-        if error.status >= 500:
-            logger.error("request %s answered %s %s: %s", request_id, error.status, error.code, error.message)
-        return error_response(error)
-    except Exception:
-        logger.exception("request %s: unhandled exception", request_id)
-        return error_response(Internal("internal error"))
+        return serve(request, settings, runtime.registry(), runtime.store, runtime.clock)
+    except Exception as caught:
+        return error_response(answer_for(caught, logger, f"request {request_id}"))

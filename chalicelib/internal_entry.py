@@ -15,8 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from chalicelib import api, runtime
-from chalicelib.config import ConfigError
-from chalicelib.errors import ApiError, BadRequest, Internal
+from chalicelib.errors import ApiError, BadRequest, Internal, answer_for
 from chalicelib.identity import SYSTEM, User
 
 logger = logging.getLogger(__name__)
@@ -83,16 +82,9 @@ def handle(event: object, request_id: str = "-") -> dict[str, Any]:
         module, method, data, user = parse_event(event)
         target = f"{module}.{method}"
         result = _json_result(module, method, api.call(module, method, data, user=user))
-    except ConfigError as error:
-        logger.error("internal invocation %s refused: %s", request_id, error.message)
-        return _error_answer(Internal("the gateway is not configured; see its logs"))
-    except ApiError as error:
-        log = logger.error if error.status >= 500 else logger.info
-        log("internal invocation %s of %s answered %s %s", request_id, target, error.status, error.code)
-        return _error_answer(error)
-    except Exception:
-        logger.exception("internal invocation %s of %s: unhandled exception", request_id, target)
-        return _error_answer(Internal("internal error"))
+    except Exception as caught:
+        where = f"internal invocation {request_id} of {target}"
+        return _error_answer(answer_for(caught, logger, where, refusals_level=logging.INFO))
     caller = "anonymous" if user is None else user.username
     logger.info("internal invocation %s of %s as %s: ok", request_id, target, caller)
     return {"result": result}

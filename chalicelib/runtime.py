@@ -1,7 +1,9 @@
 """The process-wide pieces, each made on first use: settings, registry, storage, clock.
 
-Lambda keeps a process warm between requests, so these live as long as it does; tests call
-`reset()` after changing the environment.
+The one place that builds the real ones: the edges (the /api view, the internal API and entry)
+take them from here and pass them down; the core never reads them from here. Lambda keeps a
+process warm between requests, so these live as long as it does; tests call `reset()` after
+changing the environment, and inject a store, a registry or a clock.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from chalicelib.config import Settings, load_settings
-from chalicelib.dispatch import InternalCaller
+from chalicelib.context import Context
+from chalicelib.identity import User
 from chalicelib.registry import Registry
 
 if TYPE_CHECKING:
@@ -21,14 +24,13 @@ if TYPE_CHECKING:
 
 
 class _Made:
-    """What has been made so far (a plain class: dataclasses cost the cold start ~5 ms to import)."""
+    """What has been made so far (a plain class: importing dataclasses would lengthen the cold start)."""
 
-    __slots__ = ("caller", "clock", "registry", "settings", "store")
+    __slots__ = ("clock", "registry", "settings", "store")
 
     def __init__(self, registry: Registry | None = None, store: Store | None = None) -> None:
         self.settings: Settings | None = None
         self.registry = registry
-        self.caller: InternalCaller | None = None
         self.store = store
         self.clock: Callable[[], float] = time.time
 
@@ -53,12 +55,6 @@ def registry() -> Registry:
     return _made.registry
 
 
-def internal_caller() -> InternalCaller:
-    if _made.caller is None:
-        _made.caller = InternalCaller(registry())
-    return _made.caller
-
-
 def store() -> Store:
     if _made.store is None:
         from chalicelib.storage.dynamodb import (
@@ -70,8 +66,13 @@ def store() -> Store:
     return _made.store
 
 
+def clock() -> float:
+    """Epoch seconds from the clock that is set now (tests move it with `set_clock`)."""
+    return _made.clock()
+
+
 def now() -> int:
-    """Epoch seconds from the clock (tests move it with `set_clock`)."""
+    """Epoch seconds from the clock, whole."""
     return int(_made.clock())
 
 
@@ -82,5 +83,18 @@ def set_clock(clock: Callable[[], float]) -> None:
 def reset(*, registry: Registry | None = None, store: Store | None = None) -> None:
     """Forget everything made so far (tests), optionally injecting a registry or a store."""
     fresh = _Made(registry=registry, store=store)
-    for name in ("settings", "registry", "caller", "store", "clock"):
+    for name in ("settings", "registry", "store", "clock"):
         setattr(_made, name, getattr(fresh, name))
+
+
+def root_context(user: User | None, request_id: str, credential: object = None) -> Context:
+    """The context of a call that starts here, carrying the real settings, registry, store and clock."""
+    return Context(
+        user,
+        request_id,
+        settings=settings,
+        registry=registry(),
+        store=store,
+        clock=clock,
+        credential=credential,
+    )

@@ -20,8 +20,8 @@ from types import FrameType
 from typing import Any
 from urllib.parse import urlencode
 
+from chalicelib.paths import PROJECT_ROOT
 from tools.localstore import (
-    PROJECT_ROOT,
     LocalServer,
     start_dynalite,
     start_moto,
@@ -76,7 +76,7 @@ def _serve(config: Any, port: int) -> None:
     )
 
     class NoDelayHandler(ChaliceRequestHandler):
-        """Keep-alive without the ~40 ms stall of Nagle's algorithm against delayed ACKs."""
+        """Keep-alive without the stall of Nagle's algorithm against delayed ACKs."""
 
         def setup(self) -> None:
             super().setup()

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from chalicelib.paths import PROJECT_ROOT as PROJECT_ROOT  # noqa: PLC0414 - tests import it from here
 from chalicelib.storage.dynamodb import LOCAL_AWS_ENVIRONMENT
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DYNALITE = PROJECT_ROOT / "tests" / "integration" / "node_modules" / ".bin" / "dynalite"
 
 

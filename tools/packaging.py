@@ -17,7 +17,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from chalicelib.paths import PROJECT_ROOT
+
 STAGE = "prod"
 CONFIG_FILE = PROJECT_ROOT / ".chalice" / "config.json"
 MERGE_TEMPLATE = PROJECT_ROOT / ".chalice" / "resources-prod.json"

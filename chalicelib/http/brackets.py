@@ -26,11 +26,10 @@ import re
 from collections.abc import Iterable
 
 from chalicelib.errors import BadRequest
+from chalicelib.http.formats import PHP_INT_MAX, PHP_INT_MIN
 
 MAX_DEPTH = 64  # PHP's max_input_nesting_level
 
-_INT64_MIN = -(2**63)
-_INT64_MAX = 2**63 - 1
 _INT_KEY = re.compile(r"0|-?[1-9][0-9]*")
 
 Key = int | str
@@ -51,7 +50,7 @@ class _PhpArray:
         key: Key
         if segment is None:
             index = 0 if self.next_index is None else self.next_index
-            if index > _INT64_MAX:
+            if index > PHP_INT_MAX:
                 return False
             key = index
         else:
@@ -75,7 +74,7 @@ def php_key(index: str) -> Key:
     """PHP's array key for a bracket index: an int for a canonical 64-bit decimal, else the str."""
     if _INT_KEY.fullmatch(index):
         number = int(index)
-        if _INT64_MIN <= number <= _INT64_MAX:
+        if PHP_INT_MIN <= number <= PHP_INT_MAX:
             return number
     return index
 

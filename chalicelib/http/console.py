@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from chalicelib import runtime
-from chalicelib.config import ConfigError
-from chalicelib.errors import Internal, NotFound
+from chalicelib.errors import NotFound, answer_for
 from chalicelib.http.responses import error_response
 
 if TYPE_CHECKING:
@@ -64,12 +63,8 @@ def serve() -> Response:
         if not runtime.settings().console:
             return error_response(NotFound("there is nothing at this path"))
         body, policy = page()
-    except ConfigError as error:
-        logger.error("console refused: %s", error.message)
-        return error_response(Internal("the gateway is not configured; see its logs"))
-    except OSError:
-        logger.exception("the console's page could not be read")
-        return error_response(Internal("internal error"))
+    except Exception as caught:  # a broken configuration, or the page that cannot be read
+        return error_response(answer_for(caught, logger, "console"))
     return Response(
         body=body,
         status_code=200,

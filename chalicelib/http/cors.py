@@ -13,18 +13,18 @@ from collections.abc import MutableMapping
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import runtime
-from chalicelib.config import ConfigError, parse_cors_origins
+from chalicelib.config import parse_cors_origins
+from chalicelib.errors import ALLOW, SERVED_VERBS, ConfigError
 
 if TYPE_CHECKING:
     from chalice.app import Request, Response
 
 logger = logging.getLogger(__name__)
 
-ALLOW_METHODS = "GET, POST"
+ALLOW_METHODS = ", ".join(SERVED_VERBS)
 ALLOW_HEADERS = "Content-Type, Authorization"
 # Browsers cache a preflight this long (Chromium caps it at 7200); short, so a changed list shows soon.
 MAX_AGE_SECONDS = "600"
-ALLOW = "GET, POST, OPTIONS"
 
 
 def allowed_origin(origin: str | None, allowed: tuple[str, ...]) -> str | None:

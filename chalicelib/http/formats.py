@@ -10,7 +10,7 @@ from itertools import chain, compress, repeat
 from operator import is_
 from typing import Any, Final
 
-__all__ = ["UnrenderableValue", "render_json", "render_json_object"]
+__all__ = ["UnrenderableValue", "objectify", "render_json", "render_json_object"]
 
 
 class UnrenderableValue(ValueError):
@@ -39,8 +39,8 @@ def render_json_object(value: object) -> str:
 #   encoder differs only in the slash and in DEL, which it escapes.
 # - A lone surrogate, or an object key that starts with NUL, makes json_decode fail.
 _MAX_DEPTH: Final = 511
-_INT_MIN: Final = -(2**63)
-_INT_MAX: Final = 2**63 - 1
+PHP_INT_MIN: Final = -(2**63)  # PHP's integers are int64, parsing a request as printing an answer
+PHP_INT_MAX: Final = 2**63 - 1
 _EXPONENT_FROM: Final = 1e16  # Python's repr switches to exponent form here, PHP only at 1e17
 _EXPONENT_BELOW: Final = 1e-4  # both switch below this one
 
@@ -50,7 +50,7 @@ _make_c_encoder = json.encoder.c_make_encoder  # type: ignore[attr-defined]
 
 
 def _encode_fast(value: object) -> str:
-    """What _ENCODER.encode(value) returns, minus its Python-level wrapping (about 1 us a call).
+    """What _ENCODER.encode(value) returns, minus its Python-level wrapping, which every answer pays.
 
     The C encoder is made per call exactly as JSONEncoder.iterencode makes it, with a fresh
     circular-reference table.
@@ -63,7 +63,8 @@ def _encode_fast(value: object) -> str:
 
 _CONTAINERS: Final = frozenset({dict, list, tuple})
 _SCALARS_AS_IS: Final = frozenset({str, bool, type(None)})
-_EXACT_TYPES: Final = _SCALARS_AS_IS | _CONTAINERS | {int, float}
+_PLAIN_SCALARS: Final = _SCALARS_AS_IS | {int, float}
+_EXACT_TYPES: Final = _PLAIN_SCALARS | _CONTAINERS
 # A float Python prints as "10.0" where PHP prints "10": the only text the fast path rewrites.
 _INTEGRAL_FLOAT: Final = re.compile(r"\.0(?=[,\]}])")
 _LONE_SURROGATE: Final = re.compile(
@@ -88,7 +89,7 @@ def _render(value: object, force_object: bool) -> str:
     subject = value
     try:
         if force_object:
-            subject = _objectify(value)
+            subject = objectify(value)
         out = _encode_fast(subject)
     except RecursionError:
         # Too deep for the C stack, a cycle, or a deep caller: the slow path is iterative and exact.
@@ -120,23 +121,28 @@ def _unescape_del(match: re.Match[str]) -> str:
     return match[1] or "\x7f"
 
 
-def _objectify(node: Any) -> Any:
-    """The value with every exact list and tuple turned into a dict keyed "0", "1", ...
+def objectify(node: Any) -> Any:
+    """The value with every list and tuple, at every depth, a dict keyed "0", "1", ...: what
+    `JSON_FORCE_OBJECT` makes of it, as a value (a batch carries it so inside its answer).
 
-    Recursive: the caller falls back to the iterative slow path on RecursionError, which a cycle
-    also ends in. Anything else (subclasses included) is left for the check to judge.
+    Subclasses count as their base type and come out as plain dicts; a dict is copied only where
+    something inside it changes. Recursive: a cycle or a very deep value ends in RecursionError,
+    on which the renderer takes its iterative slow path.
     """
     kind = type(node)
     if kind is dict:
-        if _CONTAINERS.isdisjoint(map(type, node.values())):
+        if _PLAIN_SCALARS.issuperset(map(type, node.values())):
             return node
-        return {key: _objectify(item) for key, item in node.items()}
-    if kind is not list and kind is not tuple:
+    elif kind is list or kind is tuple:
+        keys = _INDEX_KEYS if len(node) <= len(_INDEX_KEYS) else map(str, range(len(node)))
+        if _PLAIN_SCALARS.issuperset(map(type, node)):
+            return dict(zip(keys, node, strict=False))
+        return dict(zip(keys, map(objectify, node), strict=False))
+    elif isinstance(node, list | tuple):
+        return {str(index): objectify(item) for index, item in enumerate(node)}
+    elif not isinstance(node, dict):
         return node
-    keys = _INDEX_KEYS if len(node) <= len(_INDEX_KEYS) else map(str, range(len(node)))
-    if _CONTAINERS.isdisjoint(map(type, node)):
-        return dict(zip(keys, node, strict=False))
-    return dict(zip(keys, map(_objectify, node), strict=False))
+    return {key: objectify(item) for key, item in node.items()}
 
 
 # Both checks prove that the C encoder's output needs at most the integral-float rewrite and
@@ -154,7 +160,7 @@ def _check_each(root: Any) -> int:
             if kind is str or kind is bool or item is None:
                 continue
             if kind is int:
-                if item > _INT_MAX or item < _INT_MIN:
+                if item > PHP_INT_MAX or item < PHP_INT_MIN:
                     raise _NeedsSlowPath  # PHP decodes it as a float
             elif kind is float:
                 integral_floats += _is_integral_float(item)
@@ -214,7 +220,7 @@ def _survey(root: Any) -> int:
             kinds = None if len(types) == 1 else list(map(type, group))
             if int in types:
                 ints = group if kinds is None else list(compress(group, map(is_, kinds, repeat(int))))
-                if max(ints) > _INT_MAX or min(ints) < _INT_MIN:
+                if max(ints) > PHP_INT_MAX or min(ints) < PHP_INT_MIN:
                     raise _NeedsSlowPath  # PHP decodes it as a float
             if float in types:
                 floats = group if kinds is None else list(compress(group, map(is_, kinds, repeat(float))))
@@ -373,7 +379,7 @@ def _key(key: object) -> str:
 
 
 def _php_int(number: int) -> str:
-    if _INT_MIN <= number <= _INT_MAX:
+    if PHP_INT_MIN <= number <= PHP_INT_MAX:
         return int.__repr__(number)
     try:
         return _php_float(float(number))

@@ -7,7 +7,14 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.errors import BadRequest, ContractError, Internal, MethodNotAllowed, UnsupportedMediaType
+from chalicelib.errors import (
+    BadRequest,
+    ContractError,
+    Internal,
+    MethodNotAllowed,
+    UnsupportedMediaType,
+    answer_for,
+)
 from chalicelib.http.cors import with_cors
 from chalicelib.http.responses import error_response, forget_view_answer, is_view_answer
 
@@ -65,8 +72,7 @@ def contract_refusals(event: Request, get_response: Callable[[Request], Response
         response = get_response(event)
         if not is_view_answer(response):
             response = translated(response)
-    except Exception:
-        logger.exception("unhandled exception around the view")
-        response = error_response(Internal("internal error"))
+    except Exception as caught:
+        response = error_response(answer_for(caught, logger, "around the view"))
     with_cors(response, event)
     return response

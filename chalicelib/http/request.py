@@ -18,7 +18,13 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import parse_qsl
 
-from chalicelib.errors import BadRequest, MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType
+from chalicelib.errors import (
+    SERVED_VERBS,
+    BadRequest,
+    MethodNotAllowed,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+)
 from chalicelib.http import brackets
 
 if TYPE_CHECKING:
@@ -76,8 +82,8 @@ def parse_request(
 ) -> ApiRequest:
     """Read a GET (query only) or a POST (query, then body fields over them) into an ApiRequest."""
     method = http_method.upper()
-    if method not in ("GET", "POST"):
-        raise MethodNotAllowed(f"{method[:_SHOWN]!r} is not served; use GET or POST")
+    if method not in SERVED_VERBS:
+        raise MethodNotAllowed(f"{method[:_SHOWN]!r} is not served; use {' or '.join(SERVED_VERBS)}")
     lowered = {name.lower(): value for name, value in headers.items()}
     params = brackets.parse_fields(_checked(_query_pairs(query)))
     if method == "POST":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib import batch, discovery, runtime
+from chalicelib import batch, discovery
 from chalicelib.context import Context
 
 
@@ -19,15 +19,15 @@ class Service:
     }
 
     def methods(self, data: Any, ctx: Context) -> dict[str, Any]:
-        specs = discovery.callable_by(runtime.registry(), ctx.user)
+        specs = discovery.callable_by(ctx.registry, ctx.user)
         return {"methods": [discovery.describe(spec) for spec in specs]}
 
     def openapi(self, data: Any, ctx: Context) -> dict[str, Any]:
         from chalicelib.openapi import build_document
 
-        specs = discovery.callable_by(runtime.registry(), ctx.user)
-        return build_document(specs, runtime.settings().session_name)
+        specs = discovery.callable_by(ctx.registry, ctx.user)
+        return build_document(specs, ctx.settings.session_name)
 
     def batch(self, data: Any, ctx: Context) -> dict[str, Any]:
         calls, halt = batch.parse_batch(data)
-        return batch.run_batch(calls, halt, runtime.registry(), ctx).to_body()
+        return batch.run_batch(calls, halt, ctx).to_body()

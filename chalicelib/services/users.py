@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib import runtime
 from chalicelib.auth import accounts
 from chalicelib.context import Context
 from chalicelib.errors import BadRequest
@@ -20,8 +19,8 @@ class Service:
 
     def login(self, data: Any, ctx: Context) -> dict[str, Any]:
         username, password = accounts.login_fields(data)
-        settings = runtime.settings()
-        issued = accounts.login(runtime.store(), settings, username, password, runtime.now())
+        settings = ctx.settings
+        issued = accounts.login(ctx.store, settings, username, password, ctx.now())
         ctx.set_cookie(
             settings.session_name,
             issued.session,
@@ -42,11 +41,10 @@ class Service:
     def logout(self, data: Any, ctx: Context) -> dict[str, Any]:
         if ctx.credential is None:
             raise BadRequest("logout needs the token or session to end")
-        accounts.revoke(runtime.store(), ctx.credential)
+        accounts.revoke(ctx.store, ctx.credential)
         if ctx.credential.kind == "session":
-            settings = runtime.settings()
             ctx.set_cookie(
-                settings.session_name, "", max_age=0, path="/", secure=True, httponly=True, samesite="Lax"
+                ctx.settings.session_name, "", max_age=0, path="/", secure=True, httponly=True, samesite="Lax"
             )
         return {"logged_out": True}
 
@@ -59,12 +57,12 @@ class Service:
         if not isinstance(data, dict) or not isinstance(data.get("old_password"), str):
             raise BadRequest('data must be {"old_password": "...", "new_password": "..."}')
         ended = accounts.change_password(
-            runtime.store(),
-            settings=runtime.settings(),
+            ctx.store,
+            settings=ctx.settings,
             username=ctx.user.username,
             old=data["old_password"],
             new=data.get("new_password"),
             current=ctx.credential,
-            now=runtime.now(),
+            now=ctx.now(),
         )
         return {"changed": True, "ended_credentials": ended}
