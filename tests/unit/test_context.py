@@ -33,15 +33,18 @@ def test_a_context_without_an_internal_caller_cannot_make_internal_calls():
         Context(None, "r").call("demo", "hello")
 
 
-def test_an_internal_call_passes_the_context_module_method_and_data_to_the_caller():
+def test_an_internal_call_passes_the_context_module_method_and_data_to_dispatch(monkeypatch):
+    from chalicelib import dispatch
+
     seen = []
-    ctx = Context(User("ann"), "r", _internal_caller=lambda *args: seen.append(args) or 42)
+    monkeypatch.setattr(dispatch, "call_from", lambda *args: seen.append(args) or 42)
+    ctx = Context(User("ann"), "r")
     assert ctx.call("demo", "hello", {"a": 1}) == 42
     assert seen == [(ctx, "demo", "hello", {"a": 1})]
 
 
 def test_a_child_context_is_one_level_deeper_with_the_same_caller_and_credential():
-    ctx = Context(User("ann"), "r", credential="c", _internal_caller=lambda *args: None)
+    ctx = Context(User("ann"), "r", credential="c")
     child = ctx.child()
     assert (child.user, child.request_id, child.credential, child.depth) == (User("ann"), "r", "c", 1)
     assert child.child().depth == 2

@@ -23,6 +23,7 @@ CONTRACT_ROWS = {
     errors.TooManyAttempts: (429, "too_many_attempts"),
     errors.Internal: (500, "internal"),
     errors.Unavailable: (503, "unavailable"),
+    errors.ConfigError: (500, "internal"),  # a set-up mistake: answered as internal, its message logged
 }
 
 

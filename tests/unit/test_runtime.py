@@ -47,5 +47,8 @@ def test_the_clock_is_whole_epoch_seconds_and_tests_may_move_it():
     assert runtime.now() > 1_700_000_000
 
 
-def test_the_internal_caller_is_made_once_on_the_registry():
-    assert runtime.internal_caller() is runtime.internal_caller()
+def test_every_root_context_shares_the_one_registry_settings_and_clock():
+    runtime.set_clock(lambda: 1234.9)
+    first, second = runtime.root_context(None, "r1"), runtime.root_context(None, "r2")
+    assert first.registry is second.registry is runtime.registry()
+    assert first.settings is runtime.settings() and first.now() == 1234
