@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.localstore import PROJECT_ROOT, free_port
+from tools.localstore import PROJECT_ROOT
 
 ADMIN_PASSWORD = "live server admin pw"
 
@@ -38,33 +39,54 @@ class LiveServer:
         return self.url
 
     @property
+    def store_endpoint(self) -> str:
+        """Where its DynamoDB-compatible server listens, as `make run` prints it."""
+        found = STORE.search(self.output())
+        assert found, self.output()
+        return found.group(1)
+
+    @property
     def console_url(self) -> str:
         """The console's address as `make run` prints it ("" while the console is off)."""
         found = [line.removeprefix("Console: ") for line in self.lines if line.startswith("Console: ")]
         return found[0] if found else ""
 
 
-def _wait_until_serving(url: str, process: subprocess.Popen[bytes], log: Path, seconds: float) -> None:
+SERVING = re.compile(r"^Serving eqsash-api on (http://127\.0\.0\.1:\d+)/api ", re.MULTILINE)
+STORE = re.compile(r"^DynamoDB-compatible server \(\w+\) at (http://127\.0\.0\.1:\d+)$", re.MULTILINE)
+
+
+def _wait_until_serving(process: subprocess.Popen[bytes], log: Path, seconds: float) -> str:
+    """The server's address, once it prints it and answers there."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(
                 f"the server exited with {process.returncode}: {log.read_text(errors='replace')}"
             )
-        try:
-            urllib.request.urlopen(f"{url}/api?key=12345&module=greeting&method=say_hello", timeout=1).read()
-            return
-        except OSError:
-            time.sleep(0.2)
+        found = SERVING.search(log.read_text(errors="replace"))
+        if found:
+            url = found.group(1)
+            try:
+                urllib.request.urlopen(
+                    f"{url}/api?key=12345&module=greeting&method=say_hello", timeout=5
+                ).read()
+                return url
+            except OSError:
+                pass
+        time.sleep(0.2)
     process.kill()
-    raise RuntimeError(f"the server did not answer within {seconds} s")
+    process.wait()
+    raise RuntimeError(
+        f"the server did not answer within {seconds} s; it printed:\n{log.read_text(errors='replace')}"
+    )
 
 
 def start_live_server(**environment: str) -> LiveServer:
-    port = free_port()
+    """`make run` on ports the server picks itself (PORT=0), so no other process can take them first."""
     env = {
         **os.environ,
-        "PORT": str(port),
+        "PORT": "0",
         "STORE_PORT": "0",
         "ADMIN_PASSWORD": ADMIN_PASSWORD,
         "PYTHONUNBUFFERED": "1",
@@ -82,8 +104,7 @@ def start_live_server(**environment: str) -> LiveServer:
             stdout=sink,
             stderr=sink,
         )
-    url = f"http://127.0.0.1:{port}"
-    _wait_until_serving(url, process, log, seconds=60)
+    url = _wait_until_serving(process, log, seconds=60)
     return LiveServer(url, process, log)
 
 

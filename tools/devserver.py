@@ -1,10 +1,10 @@
 """`make run`: an embedded DynamoDB-compatible server, the table, an administrator, then `chalice local`.
 
-Environment: PORT (8000), STORE_PORT (PORT + 1; 0 picks a free one), STAGE_NAME (dev),
-ADMIN_USER (admin), ADMIN_PASSWORD (random, printed once), LOCAL_STORE (`moto`, in memory, the
-default; or `dynalite`, kept in LOCAL_DATA, default `.local-data`), CONSOLE (the stage's; when
-on, the console's address is printed). Ctrl-C or SIGTERM stops everything. Variables set in the
-shell win over the stage's values in .chalice/config.json.
+Environment: PORT (8000; 0 picks a free one, printed), STORE_PORT (PORT + 1; 0 picks a free
+one), STAGE_NAME (dev), ADMIN_USER (admin), ADMIN_PASSWORD (random, printed once), LOCAL_STORE
+(`moto`, in memory, the default; or `dynalite`, kept in LOCAL_DATA, default `.local-data`),
+CONSOLE (the stage's; when on, the console's address is printed). Ctrl-C or SIGTERM stops
+everything. Variables set in the shell win over the stage's values in .chalice/config.json.
 """
 
 from __future__ import annotations
@@ -104,6 +104,7 @@ def _serve(config: Any, port: int) -> None:
         request_queue_size = 128  # socketserver's 5 resets connections under a burst of clients
 
     server = LocalDevServer(app, config, "127.0.0.1", port, handler_cls=NoDelayHandler, server_cls=Server)
+    port = server.server.server_address[1]  # PORT=0 asks the system for a free one: this is it
     from chalicelib import runtime
 
     key = os.environ.get("API_KEY", "").split(",")[0].strip()
@@ -125,7 +126,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     port = int(os.environ.get("PORT", "8000"))
     config = _stage_environment(os.environ.get("STAGE_NAME", "dev"))
-    store = _start_store(int(os.environ.get("STORE_PORT", port + 1)))
+    store = _start_store(int(os.environ.get("STORE_PORT", port + 1 if port else 0)))
     try:
         use_local_aws_environment(store.endpoint)
         print(f"DynamoDB-compatible server ({os.environ.get('LOCAL_STORE', 'moto')}) at {store.endpoint}")

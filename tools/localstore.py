@@ -5,11 +5,12 @@ Neither needs an AWS account; both stop with the process that started them.
 
 from __future__ import annotations
 
+import json
 import os
+import select
 import shutil
 import socket
 import subprocess
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,8 @@ from pathlib import Path
 from chalicelib.paths import PROJECT_ROOT as PROJECT_ROOT  # noqa: PLC0414 - tests import it from here
 from chalicelib.storage.dynamodb import LOCAL_AWS_ENVIRONMENT
 
-DYNALITE = PROJECT_ROOT / "tests" / "integration" / "node_modules" / ".bin" / "dynalite"
+DYNALITE_PACKAGE = PROJECT_ROOT / "tests" / "integration" / "node_modules" / "dynalite"
+DYNALITE = DYNALITE_PACKAGE / "cli.js"
 
 
 @dataclass
@@ -50,49 +52,59 @@ def start_moto(port: int = 0) -> LocalServer:
     return LocalServer(f"http://{host}:{port}", server.stop)
 
 
-def _wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"dynalite exited with code {process.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError(f"dynalite did not listen on 127.0.0.1:{port} within {seconds} s")
+def _reported_port(process: subprocess.Popen[bytes], seconds: float) -> int:
+    """The port the child prints once it listens (its first line of output)."""
+    assert process.stdout is not None
+    ready, _, _ = select.select([process.stdout], [], [], seconds)
+    line = process.stdout.readline() if ready else b""
+    if not line.strip().isdigit():
+        process.kill()
+        process.wait()
+        raise RuntimeError(
+            f"dynalite did not report a port within {seconds} s (exit code {process.returncode})"
+        )
+    return int(line)
 
 
 def dynalite_available() -> bool:
     return DYNALITE.exists() and shutil.which("node") is not None
 
 
+# dynalite's own CLI takes port 0 for its default (4567); this asks the system for a free port and
+# prints the one it got, so no other process can take it between a choice and the bind.
+_DYNALITE_ON_A_FREE_PORT = """
+const options = JSON.parse(process.argv[1]);
+const server = require(options.module)(options).listen(options.port, "127.0.0.1", () => {
+  console.log(server.address().port);
+});
+"""
+
+
 def start_dynalite(path: Path | None = None, port: int = 0) -> LocalServer:
-    """dynalite (npm, LevelDB-backed) in a child process; `path` keeps its data between runs."""
+    """dynalite (npm, LevelDB-backed) in a child process; `path` keeps its data between runs.
+
+    Port 0 (the default) is a free port that dynalite binds itself and reports.
+    """
     if not dynalite_available():
         raise RuntimeError(
             f"dynalite is not installed at {DYNALITE}: run `make test` or `npm ci --prefix tests/integration`"
         )
-    port = port or free_port()
-    command = [
-        str(DYNALITE),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--createTableMs",
-        "0",
-        "--deleteTableMs",
-        "0",
-        "--updateTableMs",
-        "0",
-    ]
+    options: dict[str, object] = {
+        "module": str(DYNALITE_PACKAGE),
+        "port": port,
+        "createTableMs": 0,
+        "deleteTableMs": 0,
+        "updateTableMs": 0,
+    }
     if path is not None:
         path.mkdir(parents=True, exist_ok=True)
-        command += ["--path", str(path)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _wait_for_port(port, process, seconds=15)
+        options["path"] = str(path)
+    process = subprocess.Popen(
+        ["node", "-e", _DYNALITE_ON_A_FREE_PORT, json.dumps(options)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    port = _reported_port(process, seconds=15)
 
     def stop() -> None:
         process.terminate()

@@ -20,7 +20,7 @@ from chalicelib.auth.credentials import Credential
 from chalicelib.storage.dynamodb import DynamoStore, make_client
 from tests.conftest import KEY
 from tests.live_server import start_live_server, stop_live_server
-from tools.localstore import dynalite_available, free_port
+from tools.localstore import dynalite_available
 
 PASSWORD = "concurrency password"
 USERS = [f"u{i}" for i in range(10)]
@@ -32,13 +32,8 @@ pytestmark = pytest.mark.skipif(not dynalite_available(), reason="dynalite is in
 
 @pytest.fixture(scope="module")
 def server_on_dynalite(tmp_path_factory):
-    store_port = free_port()
-    server = start_live_server(
-        LOCAL_STORE="dynalite",
-        LOCAL_DATA=str(tmp_path_factory.mktemp("dynalite")),
-        STORE_PORT=str(store_port),
-    )
-    endpoint = f"http://127.0.0.1:{store_port}"
+    server = start_live_server(LOCAL_STORE="dynalite", LOCAL_DATA=str(tmp_path_factory.mktemp("dynalite")))
+    endpoint = server.store_endpoint
     store = DynamoStore("eqsash-dev", lambda: make_client(endpoint))
     try:
         yield server, store
