@@ -29,8 +29,7 @@ def use_cheap_hashes() -> None:
     """For the rest of this process (the dev server's): hashes, verifies and the dummy hash are cheap."""
     from chalicelib.auth import passwords
 
-    passwords._hasher = cheap_hasher  # type: ignore[assignment]
-    passwords._dummy_hash.cache_clear()
+    passwords.use_hasher(cheap_hasher())
 
 
 if __name__ == "__main__":

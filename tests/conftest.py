@@ -39,25 +39,19 @@ def clean_runtime(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     runtime.reset()
 
 
-PRODUCTION_HASHER = passwords._hasher
-
-
 @pytest.fixture(autouse=True)
-def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def cheap_password_hashes() -> Iterator[None]:
     """Argon2id at its lowest cost (the dummy hash for unknown users too): hashing is rarely the subject."""
-    monkeypatch.setattr(passwords, "_hasher", cheap_hasher)
-    passwords._dummy_hash.cache_clear()
+    passwords.use_hasher(cheap_hasher())
     yield
-    passwords._dummy_hash.cache_clear()
+    passwords.use_hasher(None)
 
 
 @pytest.fixture
-def production_hashes(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The hasher production uses, for the tests whose subject is hashing (about 0.27 s a hash)."""
-    monkeypatch.setattr(passwords, "_hasher", PRODUCTION_HASHER)
-    passwords._dummy_hash.cache_clear()
+def production_hashes() -> Iterator[None]:
+    """The hasher production uses, for the tests whose subject is hashing."""
+    passwords.use_hasher(None)
     yield
-    passwords._dummy_hash.cache_clear()
 
 
 @pytest.fixture

@@ -16,10 +16,26 @@ MAX_LENGTH = 1024  # NIST 800-63B: at least 8, allow long passphrases, bound the
 
 
 @functools.cache
-def _hasher() -> PasswordHasher:
+def _production_hasher() -> PasswordHasher:
     from argon2 import PasswordHasher  # lazily: only logins and admin commands need it
 
     return PasswordHasher()  # Argon2id, RFC 9106 low-memory profile
+
+
+_chosen: list[PasswordHasher] = []  # use_hasher's choice, if any
+
+
+def _hasher() -> PasswordHasher:
+    return _chosen[0] if _chosen else _production_hasher()
+
+
+def use_hasher(hasher: PasswordHasher | None) -> None:
+    """Hash with another PasswordHasher from now on (tests, at a cheaper cost); None: the production one.
+
+    The dummy hash of unknown users is made anew with it, so both paths keep costing the same.
+    """
+    _chosen[:] = [] if hasher is None else [hasher]
+    _dummy_hash.cache_clear()
 
 
 def check_password_rule(password: object) -> str:

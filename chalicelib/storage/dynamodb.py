@@ -125,7 +125,7 @@ class _Translated:
     """The context of one storage call (DynamoStore._translated).
 
     A class rather than a @contextmanager generator, importing botocore's exceptions only once
-    something was raised: it wraps every storage call, and this spares about 1.4 us each.
+    something was raised: it wraps every storage call, on the path of every authenticated request.
     """
 
     __slots__ = ("_action", "_table_name")
