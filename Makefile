@@ -1,10 +1,19 @@
 # eqsash-api: every command a developer or CI needs. Each target builds its own
 # virtual environment from the requirement files; nothing is installed by hand.
 
-PYTHON ?= python3
+# The Python of the Lambda runtime (DESIGN section 12): 3.13 or newer, since chalice names the runtime
+# after the Python it runs under and the package's compiled extensions and bytecode are built for it.
+# Found in pyenv's versions, else on PATH; `make PYTHON=/path/to/python3.13 ...` overrides the search.
+MIN_PYTHON := 3.13
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell for candidate in $(lastword $(sort $(wildcard $(HOME)/.pyenv/versions/3.1[3-9]*/bin/python3))) \
+  python3.14 python3.13 python3; do \
+  "$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 13))' 2>/dev/null && { echo "$$candidate"; break; }; \
+  done)
+endif
 VENV   := .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed
+STAMP  := $(VENV)/.installed-$(MIN_PYTHON)
 PORT   ?= 8000
 NODE_DEPS := tests/integration/node_modules/.package-lock.json
 
@@ -13,7 +22,14 @@ NODE_DEPS := tests/integration/node_modules/.package-lock.json
 venv: $(STAMP)
 
 $(STAMP): requirements.txt requirements-dev.txt
-	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
+	@test -n "$(PYTHON)" && $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 13))' 2>/dev/null || { \
+	  echo "error: Python $(MIN_PYTHON) or newer is needed (the Lambda runtime is python$(MIN_PYTHON));" \
+	    "found $(or $(PYTHON),no python3.13 in ~/.pyenv/versions or on PATH)$(if $(PYTHON), ($$($(PYTHON) -V 2>&1)))." \
+	    "Install it (pyenv install $(MIN_PYTHON), or your system's python$(MIN_PYTHON) package)" \
+	    "or name it: make PYTHON=/path/to/python$(MIN_PYTHON)" >&2; exit 1; }
+	@if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 13))'; then \
+	  echo "error: $(VENV) was made by $$($(PY) -V); remove it (make clean) to rebuild it with $(PYTHON)" >&2; \
+	  exit 1; fi
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $(STAMP)

@@ -5,12 +5,10 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple
 
 # Defined with the other errors; still importable from here, where the settings are read.
 from chalicelib.errors import ConfigError as ConfigError  # noqa: PLC0414 - re-exported for mypy
-
-T = TypeVar("T")
 
 SAMPLE_API_KEY = "12345"
 LOCAL_STAGES = frozenset({"dev", "local", "test"})
@@ -59,7 +57,7 @@ def _positive_int(name: str, raw: str) -> int:
     return value
 
 
-def _read(environ: Mapping[str, str], name: str, cast: Callable[[str, str], T], default: T) -> T:
+def _read[T](environ: Mapping[str, str], name: str, cast: Callable[[str, str], T], default: T) -> T:
     raw = environ.get(name, "").strip()
     return default if raw == "" else cast(name, raw)
 

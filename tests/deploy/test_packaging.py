@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -71,3 +76,66 @@ def test_a_directory_holding_anything_else_is_left_alone(tmp_path):
     with pytest.raises(packaging.PackagingError, match=r"notes\.txt"):
         packaging.prepare_out(tmp_path)
     assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def _older_python() -> str | None:
+    """An interpreter older than the runtime's on this machine (pyenv's or on PATH), if any."""
+    candidates = sorted((Path.home() / ".pyenv" / "versions").glob("3.1[0-2].*/bin/python3"))
+    found = [str(path) for path in candidates] + [
+        path for name in ("python3.12", "python3.11") if (path := shutil.which(name)) is not None
+    ]
+    return found[-1] if found else None
+
+
+def _environment_without_make_variables() -> dict[str, str]:
+    """This environment without what an outer `make test PYTHON=...` would pass to a make it starts."""
+    return {
+        name: value for name, value in os.environ.items() if name not in ("PYTHON", "MAKEFLAGS", "MFLAGS")
+    }
+
+
+def test_the_suite_runs_on_the_lambda_runtimes_python():
+    assert sys.version_info >= (3, 13), "the Makefile's PYTHON must be 3.13 or newer (DESIGN section 12)"
+
+
+def test_the_makefile_refuses_a_python_older_than_the_runtime(tmp_path):
+    older = _older_python()
+    if older is None:
+        pytest.skip("no Python older than 3.13 on this machine to offer the Makefile")
+    for name in ("Makefile", "requirements.txt", "requirements-dev.txt"):  # a copy: no real .venv touched
+        shutil.copy(PROJECT_ROOT / name, tmp_path / name)
+    result = subprocess.run(
+        ["make", "--no-print-directory", "venv", f"PYTHON={older}"],
+        cwd=tmp_path,
+        env=_environment_without_make_variables(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "Python 3.13 or newer is needed" in result.stderr
+    assert "make PYTHON=" in result.stderr
+    assert not (tmp_path / ".venv").exists()
+
+
+def test_the_makefile_finds_a_python_of_the_runtime_by_itself():
+    result = subprocess.run(
+        ["make", "--no-print-directory", "-n", "-B", "venv"],
+        cwd=PROJECT_ROOT,
+        env=_environment_without_make_variables(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    creates = next(line for line in result.stdout.splitlines() if line.endswith("-m venv .venv"))
+    python = creates.removesuffix(" -m venv .venv")
+    version = subprocess.run(
+        [python, "-c", "import sys; print(sys.version_info >= (3, 13))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert version.stdout.strip() == "True"

@@ -101,12 +101,21 @@ def test_it_runs_on_pushes_to_main(workflow):
     assert triggers(workflow)["push"]["branches"] == ["main"]
 
 
-def test_the_test_job_runs_make_check_and_make_test_with_python_311_and_node(workflow):
+def test_the_test_job_runs_make_check_and_make_test_with_python_313_and_node(workflow):
     job = workflow["jobs"]["test"]
     assert [step["run"] for step in steps(job) if "run" in step] == ["make check", "make test"]
-    assert uses(job, "actions/setup-python")["with"]["python-version"] == "3.11"
+    assert uses(job, "actions/setup-python")["with"]["python-version"] == "3.13"
     assert uses(job, "actions/setup-node")["with"]["node-version"]
     assert "permissions" not in job  # the workflow's default: contents read, nothing else
+
+
+def test_the_deploy_job_packages_with_the_python_the_tests_ran_on(workflow):
+    """chalice names the Lambda runtime after the Python that packages: the tested one."""
+    versions = {
+        name: uses(job, "actions/setup-python")["with"]["python-version"]
+        for name, job in workflow["jobs"].items()
+    }
+    assert versions == {"test": "3.13", "deploy": "3.13"}
 
 
 def test_the_workflow_grants_only_read_access_by_default(workflow):
