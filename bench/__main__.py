@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, cast
 
-from bench import cold, events, report, scale, warm
+from bench import cold, events, package_cold, powertools, report, scale, warm
 from bench.storage_calls import StorageCalls, StubClient
 from chalicelib.paths import PROJECT_ROOT
 
@@ -190,9 +190,12 @@ def main(argv: list[str]) -> int:
     number, storage_number = (200, 20) if options.quick else (2000, 200)
     results = report.Results(rounds, number, storage_number, cold_rounds)
     warm_public(results, number, rounds)
+    powertools.compare(results, number, rounds)
     warm_authenticated(results, storage_number, rounds)
     warm_scale(results, number, rounds)
     cold_starts(results, cold_rounds)
+    results.package = package_cold.measure(cold_rounds)
+    results.package_bytes = package_cold.sizes()
     print(report.render(results))
     return 0
 

@@ -22,6 +22,8 @@ class Results:
     cold: dict[str, ColdResult] = field(default_factory=dict)
     shipped_modules: int = 0
     scale_modules: int = 0
+    package: dict[str, ColdResult] = field(default_factory=dict)  # bench/package_cold.py
+    package_bytes: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,10 @@ def _warm_rows(results: Results) -> list[Row]:
                 1.3,
             )
         )
+        powertools = warm.get(f"{name}_powertools")
+        if powertools is not None:
+            measure = f"warm {label} (baseline: Powertools' APIGatewayRestResolver)"
+            rows.append(Row(measure, powertools.base_us, powertools.subject_us, powertools.ratio, "µs", 1.0))
     token = warm["token"]
     rows.append(
         Row("warm token request, `users.me`, moto in-process (baseline: the floor reading the token)",
@@ -136,6 +142,28 @@ def _scale_rows(results: Results) -> list[Row]:
     ]  # fmt: skip
 
 
+def _package_rows(results: Results) -> list[Row]:
+    """The package as Lambda runs it (bench/package_cold.py) against the floor packaged by chalice."""
+    cold, rows = results.package, []
+    for kind, label, target in (("public", "public request", 1.0), ("token", "token request", 0.6)):
+        base = cold["floor_" + kind]
+        for variant, bytecode, goal in (
+            ("source", "without bytecode", None),
+            ("package", "with bytecode", target),
+        ):
+            rows.append(Row(f"cold {label}, the package as Lambda runs it, {bytecode} (baseline: the floor, "
+                            "packaged by chalice)", base.median_ms, cold[f"{variant}_{kind}"].median_ms,
+                            ratio(cold, f"{variant}_{kind}", "floor_" + kind), "ms", goal))  # fmt: skip
+    return rows
+
+
+def _sizes(results: Results) -> list[str]:
+    if not results.package_bytes:
+        return []
+    shown = ", ".join(f"{name} {size / 1e6:.2f} MB" for name, size in results.package_bytes.items())
+    return [f"deployment.zip sizes: {shown}.", ""]
+
+
 def _calls(operations: list[str]) -> str:
     return ", ".join(operations) if operations else "none"
 
@@ -154,7 +182,9 @@ def render(results: Results) -> str:
         "| measure | baseline | eqsash-api | ratio | target | |",
         "| --- | ---: | ---: | ---: | ---: | --- |",
         *map(str, _warm_rows(results) + _cold_rows(results) + _scale_rows(results)),
+        *map(str, _package_rows(results) if results.package else []),
         "",
+        *_sizes(results),
         f"Whole processes, interpreter start included: floor {cold['floor'].median_wall_ms:.0f} ms,"
         f" eqsash-api {cold['gateway'].median_wall_ms:.0f} ms (public),"
         f" {cold['gateway_token'].median_wall_ms:.0f} ms (token). The cold public request imported"

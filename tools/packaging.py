@@ -80,9 +80,11 @@ def stage_architecture(config: dict[str, Any], stage: str = STAGE) -> str:
     return str(found or CHALICE_DEFAULT_ARCHITECTURE)
 
 
-def stage_project(staging: Path, site_packages: Path, config: dict[str, Any], architecture: str) -> None:
+def stage_project(
+    staging: Path, site_packages: Path, config: dict[str, Any], architecture: str, examples_of: str = STAGE
+) -> None:
     """A chalice project in STAGING holding what the stage's function runs, bytecode and wheels included."""
-    for relative in package_contents.runtime_files(STAGE):
+    for relative in package_contents.runtime_files(examples_of):
         (staging / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(PROJECT_ROOT / relative, staging / relative)
     bytecode.compile_tree(staging / "chalicelib", staging)
@@ -142,8 +144,12 @@ def prepare_out(out: Path) -> None:
     shutil.rmtree(out)
 
 
-def package(out: Path = DEFAULT_OUT, architecture: str | None = None) -> Path:
-    """Write OUT/sam.json and OUT/deployment.zip (for ARCHITECTURE, else the stage's); the template's path."""
+def package(out: Path = DEFAULT_OUT, architecture: str | None = None, examples_of: str = STAGE) -> Path:
+    """Write OUT/sam.json and OUT/deployment.zip; the template's path.
+
+    ARCHITECTURE replaces the stage's; EXAMPLES_OF ships the example modules another stage names
+    (`make bench` times the examples' public request on a package, as Lambda would run dev's).
+    """
     from chalice.cli import cli  # a dev requirement: the Lambda function never imports this module
 
     check_runtime_python()
@@ -161,7 +167,7 @@ def package(out: Path = DEFAULT_OUT, architecture: str | None = None) -> Path:
     with tempfile.TemporaryDirectory(prefix="lambda-project-", dir=PROJECT_ROOT / "build") as temporary:
         staging = Path(temporary)
         try:
-            stage_project(staging, site_packages, config, architecture)
+            stage_project(staging, site_packages, config, architecture, examples_of)
         except (package_contents.ContentsError, bytecode.BytecodeError) as error:
             raise PackagingError(str(error)) from error
         try:
@@ -182,10 +188,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         choices=lambda_deps.ARCHITECTURES,
         help="instead of the stage's lambda_architecture (a package to try on this machine)",
     )
+    parser.add_argument(
+        "--examples-of",
+        default=STAGE,
+        metavar="STAGE",
+        help=f"ship the example modules STAGE names (default: {STAGE}'s, none)",
+    )
     args = parser.parse_args(argv)
     out = args.out.resolve()
     try:
-        template = package(out, args.architecture)
+        template = package(out, args.architecture, args.examples_of)
     except PackagingError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
