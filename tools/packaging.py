@@ -5,7 +5,8 @@ chalicelib, the examples the stage does not name left out) with hash-based bytec
 (`tools.bytecode`) and the wheels of `requirements.txt` for the stage's `lambda_architecture`
 (`tools.lambda_deps`, cached) as chalice's `vendor/`, then runs `chalice package` on that copy
 with `.chalice/resources-prod.json` merged in (the table, the key from Secrets Manager, log
-permissions, an example schedule); `.chalice/policy-prod.json` is the functions' DynamoDB policy.
+permissions, an example schedule); `.chalice/policy-prod.json` is the functions' DynamoDB policy;
+`tools.snapstart` adds the optional SnapStart of the API function (parameter `SnapStart`, off).
 Nothing here talks to AWS: chalice only wants a region to name the service principals, so a
 placeholder region and placeholder credentials are set where none are. Only pip reads the
 package index, once per requirements.txt and architecture.
@@ -23,7 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tools import bytecode, lambda_deps, package_contents
+from tools import bytecode, lambda_deps, package_contents, snapstart
 
 from chalicelib.paths import PROJECT_ROOT
 
@@ -177,6 +178,8 @@ def package(out: Path = DEFAULT_OUT, architecture: str | None = None, examples_o
     template = out / TEMPLATE_NAME
     if not template.is_file():
         raise PackagingError(f"chalice package wrote no {TEMPLATE_NAME} into {out}")
+    written = json.loads(template.read_text())
+    template.write_text(json.dumps(snapstart.add_snapstart(written, out / "deployment.zip"), indent=2) + "\n")
     return template
 
 
