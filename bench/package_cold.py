@@ -30,8 +30,8 @@ from typing import Any
 
 from bench import events, lambda_run
 from bench.cold import ColdResult
+from chalicelib.paths import PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUILD = PROJECT_ROOT / "build" / "bench"
 KEY = "a-key-of-the-benchmark"  # the packages run the prod stage, which refuses the sample key
 TABLE = "eqsash-bench-package"

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 from bench import events, report, warm
+from chalicelib.paths import PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TARGET = PROJECT_ROOT / "build" / "bench-deps"
 POWERTOOLS = "aws-lambda-powertools==3.37.0"
 EVENTS = {"public_get": events.public_get, "post_form": events.post_form, "post_json": events.post_json}

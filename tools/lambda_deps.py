@@ -19,9 +19,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from chalicelib.paths import PROJECT_ROOT
 from tools.bytecode import compile_tree
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CACHE_ROOT = PROJECT_ROOT / "build" / "lambda-deps"
 ARCHITECTURES = ("arm64", "x86_64")
 # Bumped when what this module puts in a cache entry changes.

@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from chalicelib.paths import PROJECT_ROOT
+
 CONFIG_FILE = PROJECT_ROOT / ".chalice" / "config.json"
 SERVICES = Path("chalicelib") / "services"
 # The keys of config.json that this module reads; chalice ignores them.

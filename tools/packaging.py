@@ -24,9 +24,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tools import bytecode, lambda_deps, package_contents, snapstart
-
 from chalicelib.paths import PROJECT_ROOT
+from tools import bytecode, lambda_deps, package_contents, snapstart
 
 STAGE = "prod"
 CONFIG_FILE = PROJECT_ROOT / ".chalice" / "config.json"

@@ -21,7 +21,7 @@ from bench import lambda_run
 from chalicelib import runtime
 from chalicelib.auth import accounts
 from chalicelib.storage.dynamodb import LOCAL_AWS_ENVIRONMENT, DynamoStore
-from tests.events import proxy_event
+from tools.events import proxy_event
 from tools.localstore import LocalServer, start_moto, use_local_aws_environment
 
 TABLE = "eqsash-package-test"
