@@ -28,8 +28,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	    "Install it (pyenv install $(MIN_PYTHON), or your system's python$(MIN_PYTHON) package)" \
 	    "or name it: make PYTHON=/path/to/python$(MIN_PYTHON)" >&2; exit 1; }
 	@if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 13))'; then \
-	  echo "error: $(VENV) was made by $$($(PY) -V); remove it (make clean) to rebuild it with $(PYTHON)" >&2; \
-	  exit 1; fi
+	  echo "$(VENV) was made by $$($(PY) -V); making it anew with $(PYTHON)"; rm -rf $(VENV); fi
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $(STAMP)
