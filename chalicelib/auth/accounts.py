@@ -7,8 +7,7 @@ once, through the storage's owner index.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib.auth import passwords
 from chalicelib.auth.credentials import Credential, new_attempt_id, new_secret
@@ -22,8 +21,7 @@ _ROLE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,63}")
 WRONG_LOGIN = "wrong username or password"
 
 
-@dataclass(frozen=True, slots=True)
-class Login:
+class Login(NamedTuple):
     token: str
     token_expires_at: int
     session: str

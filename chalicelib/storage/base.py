@@ -6,8 +6,7 @@ DynamoDB table; `memory.MemoryStore` in a dict, with the same conditional semant
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal, NamedTuple, Protocol
 
 from chalicelib.config import ConfigError
 from chalicelib.errors import ApiError, Unavailable
@@ -48,8 +47,8 @@ class NoSuchUser(StorageError):
         super().__init__(404, "no_such_user", f"no user '{username}'")
 
 
-@dataclass(frozen=True, slots=True)
-class UserRecord:
+# Records are NamedTuples: `dataclasses` would cost every cold start that loads the users module.
+class UserRecord(NamedTuple):
     username: str
     password_hash: str
     roles: tuple[str, ...] = ()
@@ -57,8 +56,7 @@ class UserRecord:
     created_at: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class CredentialRecord:
+class CredentialRecord(NamedTuple):
     kind: CredentialKind
     digest: str
     owner: str

@@ -7,7 +7,6 @@ one lock, so threads see the same outcomes as against DynamoDB.
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 
 from chalicelib.storage.base import (
@@ -57,7 +56,7 @@ class MemoryStore:
             user = self._users.get(username)
             if user is None:
                 raise NoSuchUser(username)
-            self._users[username] = dataclasses.replace(user, **changes)  # type: ignore[arg-type]
+            self._users[username] = user._replace(**changes)  # type: ignore[arg-type]
 
     def set_user_roles(self, username: str, roles: tuple[str, ...]) -> None:
         self._update_user(username, roles=tuple(roles))
@@ -86,9 +85,7 @@ class MemoryStore:
             record = self._credentials.get(("session", digest))
             if record is None or record.expires_at <= now:
                 return False
-            self._credentials["session", digest] = dataclasses.replace(
-                record, expires_at=expires_at, touched_at=now
-            )
+            self._credentials["session", digest] = record._replace(expires_at=expires_at, touched_at=now)
             return True
 
     def delete_credential(self, kind: CredentialKind, digest: str) -> None:
@@ -104,7 +101,7 @@ class MemoryStore:
             record = self._credentials.get((kind, digest))
             if record is None:
                 return False
-            self._credentials[kind, digest] = dataclasses.replace(record, roles=tuple(roles))
+            self._credentials[kind, digest] = record._replace(roles=tuple(roles))
             return True
 
     # -- counted attempts --------------------------------------------------------------------
