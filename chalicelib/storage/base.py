@@ -37,6 +37,24 @@ class CredentialCollision(StorageError):
         super().__init__(500, "internal", "a new credential id is already taken")
 
 
+class VersionConflict(StorageError):
+    """A conditional write of a module's item found another version (or an item where none was expected)."""
+
+    def __init__(self, collection: str, key: str, expected: int, found: int | None) -> None:
+        now = "does not exist" if found is None else f"is at version {found}"
+        wanted = "not to exist" if expected == 0 else f"version {expected}"
+        super().__init__(
+            409, "conflict", f"item {key!r} of {collection!r} {now}; the write expected {wanted}"
+        )
+
+
+class ItemTooLarge(StorageError):
+    """A module's item over the store's item size limit (DynamoDB's is 400 KB)."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(413, "payload_too_large", f"the item is {size} bytes of JSON; the limit is {limit}")
+
+
 class UserExists(StorageError):
     def __init__(self, username: str) -> None:
         super().__init__(409, "user_exists", f"user '{username}' already exists")
@@ -54,6 +72,14 @@ class UserRecord(NamedTuple):
     roles: tuple[str, ...] = ()
     disabled: bool = False
     created_at: int = 0
+
+
+class ItemRecord(NamedTuple):
+    """A module's item as stored: its key, its version (1 on creation) and its JSON text."""
+
+    key: str
+    version: int
+    body: str
 
 
 class CredentialRecord(NamedTuple):
@@ -136,4 +162,32 @@ class Store(Protocol):
 
     def clear_failures(self, username: str) -> None:
         """Forget the username's counted attempts (after a successful check)."""
+        ...
+
+    # Modules' own items (storage/items.py checks names and sizes, and holds the JSON): `module` and
+    # `collection` are identifiers, `key` 1 to 256 printable characters, `body` a JSON object's text.
+
+    def get_item(self, module: str, collection: str, key: str) -> ItemRecord | None:
+        """A strongly consistent read of one item."""
+        ...
+
+    def put_item(
+        self, module: str, collection: str, key: str, body: str, expected_version: int | None
+    ) -> int:
+        """Write the item and return its new version (1 on creation, +1 on every put).
+
+        `expected_version` None writes whatever is there; 0 only if nothing is; n only if version n is.
+        Raises VersionConflict otherwise. ItemTooLarge when the store refuses the item's size.
+        """
+        ...
+
+    def delete_item(self, module: str, collection: str, key: str, expected_version: int | None) -> bool:
+        """Delete the item; False when there was none. Raises VersionConflict for another version."""
+        ...
+
+    def list_items(
+        self, module: str, collection: str, prefix: str, limit: int, after: str | None
+    ) -> tuple[list[ItemRecord], bool]:
+        """At most `limit` items whose key starts with `prefix`, in key order, after the key `after`;
+        and whether more may follow. Through an index: it may lag a write by a moment."""
         ...

@@ -1,8 +1,11 @@
 """Users, credentials and login failures in one DynamoDB table: every DynamoDB detail lives here.
 
-Items (key `pk`): `user#<name>`, `token#<sha256>`, `session#<sha256>`, `attempts#<name>`. Credential
-items carry `owner` (the global secondary index OWNER_INDEX) and the owner's roles, so an
-authenticated request costs one read. `expires_at` is the TTL attribute; TTL deletion is late,
+Items (key `pk`): `user#<name>`, `token#<sha256>`, `session#<sha256>`, `attempts#<name>`, and
+modules' own items `item#<module>#<collection>#<key>`. Credential items carry `owner` (the global
+secondary index OWNER_INDEX) and the owner's roles, so an authenticated request costs one read.
+Module items carry `item_scope` (`<module>#<collection>`) and `item_key`, the keys of
+COLLECTION_INDEX that `list_items` queries in key order; other items lack them, so that index
+holds module items only. `expires_at` is the TTL attribute; TTL deletion is late,
 so callers compare it with the clock on every read. botocore's ClientError and connection
 errors are translated here into the project's errors and never leave this module.
 """
@@ -19,11 +22,14 @@ from chalicelib.storage.base import (
     CredentialCollision,
     CredentialKind,
     CredentialRecord,
+    ItemRecord,
+    ItemTooLarge,
     NoSuchUser,
     StorageMisconfigured,
     StorageUnavailable,
     UserExists,
     UserRecord,
+    VersionConflict,
 )
 
 if TYPE_CHECKING:
@@ -40,6 +46,7 @@ LOCAL_AWS_ENVIRONMENT = {
     "AWS_DEFAULT_REGION": "us-east-1",
 }
 OWNER_INDEX = "by_owner"
+COLLECTION_INDEX = "by_collection"
 TTL_ATTRIBUTE = "expires_at"
 CONNECT_TIMEOUT_SECONDS = 1.0
 READ_TIMEOUT_SECONDS = 2.0
@@ -109,6 +116,34 @@ def _credential_key(kind: CredentialKind, digest: str) -> dict[str, dict[str, st
 def _attempts_key(username: str) -> dict[str, dict[str, str]]:
     # `attempts#`, not the `login#` items of earlier versions (a number of failures): those expire unread.
     return {"pk": _s(f"attempts#{username}")}
+
+
+def _module_item_key(module: str, collection: str, key: str) -> dict[str, dict[str, str]]:
+    return {"pk": _s(f"item#{module}#{collection}#{key}")}
+
+
+# Module items' attributes, always through #names (`key` is a reserved word).
+_ITEM_NAMES = {
+    "#b": "item_body",
+    "#s": "item_scope",
+    "#k": "item_key",
+    "#v": "item_version",
+    "#w": "write_id",
+}
+
+
+def _condition_failed(exc: Exception) -> bool:
+    response = getattr(exc, "response", None)
+    return isinstance(response, dict) and response.get("Error", {}).get("Code") == (
+        "ConditionalCheckFailedException"
+    )
+
+
+def _too_large(exc: Exception) -> bool:
+    """DynamoDB's refusal of an item over 400 KB (a ValidationException that speaks of its size)."""
+    response = getattr(exc, "response", None)
+    error = response.get("Error", {}) if isinstance(response, dict) else {}
+    return error.get("Code") == "ValidationException" and "size" in str(error.get("Message", "")).lower()
 
 
 def _user_from_item(item: dict[str, Any]) -> UserRecord:
@@ -195,21 +230,22 @@ class DynamoStore:
 
     def _write_if(self, write: Callable[..., object], **request: Any) -> bool:
         """One conditional write on the table; False when its condition did not hold."""
+        return self._answer_if(write, **request) is not None
+
+    def _answer_if(self, write: Callable[..., Any], **request: Any) -> dict[str, Any] | None:
+        """One conditional write on the table and its answer; None when its condition did not hold."""
         try:
-            write(TableName=self.table_name, **request)
+            answer: dict[str, Any] = write(TableName=self.table_name, **request)
         except Exception as exc:
-            response = getattr(exc, "response", None)
-            if isinstance(response, dict) and response.get("Error", {}).get("Code") == (
-                "ConditionalCheckFailedException"
-            ):
-                return False
+            if _condition_failed(exc):
+                return None
             raise
-        return True
+        return answer
 
     # -- table -------------------------------------------------------------------------------
 
     def create_table(self) -> bool:
-        """Create the table, its owner index and TTL; False when it already exists."""
+        """Create the table, its two indexes and TTL; False when it already exists."""
         with self._translated("create-table"):
             try:
                 self.client.create_table(
@@ -218,6 +254,8 @@ class DynamoStore:
                     AttributeDefinitions=[
                         {"AttributeName": "pk", "AttributeType": "S"},
                         {"AttributeName": "owner", "AttributeType": "S"},
+                        {"AttributeName": "item_scope", "AttributeType": "S"},
+                        {"AttributeName": "item_key", "AttributeType": "S"},
                     ],
                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
                     GlobalSecondaryIndexes=[
@@ -225,7 +263,16 @@ class DynamoStore:
                             "IndexName": OWNER_INDEX,
                             "KeySchema": [{"AttributeName": "owner", "KeyType": "HASH"}],
                             "Projection": {"ProjectionType": "KEYS_ONLY"},
-                        }
+                        },
+                        {
+                            # A page of `list` is one query of this index, items and all.
+                            "IndexName": COLLECTION_INDEX,
+                            "KeySchema": [
+                                {"AttributeName": "item_scope", "KeyType": "HASH"},
+                                {"AttributeName": "item_key", "KeyType": "RANGE"},
+                            ],
+                            "Projection": {"ProjectionType": "ALL"},
+                        },
                     ],
                 )
             except self.client.exceptions.ResourceInUseException:
@@ -444,3 +491,119 @@ class DynamoStore:
     def clear_failures(self, username: str) -> None:
         with self._translated("clear-failures"):
             self.client.delete_item(TableName=self.table_name, Key=_attempts_key(username))
+
+    # -- modules' items ----------------------------------------------------------------------
+
+    def _read_item(self, module: str, collection: str, key: str) -> dict[str, Any] | None:
+        item: dict[str, Any] | None = self.client.get_item(
+            TableName=self.table_name, Key=_module_item_key(module, collection, key), ConsistentRead=True
+        ).get("Item")
+        return item
+
+    def get_item(self, module: str, collection: str, key: str) -> ItemRecord | None:
+        with self._translated("get-item"):
+            item = self._read_item(module, collection, key)
+        return (
+            None if item is None else ItemRecord(key, _read_int(item, "item_version"), item["item_body"]["S"])
+        )
+
+    def put_item(
+        self, module: str, collection: str, key: str, body: str, expected_version: int | None
+    ) -> int:
+        """One UpdateItem that counts the version up; a retried one is recognised by its write id.
+
+        Each put writes a fresh `write_id`. When botocore sends an applied write again, its
+        condition fails against the write itself: reading the item back then shows our write id,
+        and the version it made is the answer, not a conflict.
+        """
+        write_id = os.urandom(12).hex()
+        values = {
+            ":b": _s(body),
+            ":s": _s(f"{module}#{collection}"),
+            ":k": _s(key),
+            ":w": _s(write_id),
+            ":zero": _n(0),
+            ":one": _n(1),
+        }
+        if expected_version is None:
+            condition = "attribute_not_exists(#w) OR #w <> :w"
+        elif expected_version == 0:
+            condition = "attribute_not_exists(pk)"
+        else:
+            condition = "#v = :expected"
+            values[":expected"] = _n(expected_version)
+        with self._translated("put-item"):
+            try:
+                answer = self._answer_if(
+                    self.client.update_item,
+                    Key=_module_item_key(module, collection, key),
+                    UpdateExpression=(
+                        "SET #b = :b, #s = :s, #k = :k, #w = :w, #v = if_not_exists(#v, :zero) + :one"
+                    ),
+                    ConditionExpression=condition,
+                    ExpressionAttributeNames=_ITEM_NAMES,
+                    ExpressionAttributeValues=values,
+                    ReturnValues="UPDATED_NEW",
+                )
+            except Exception as exc:
+                if _too_large(exc):
+                    from chalicelib.storage.items import MAX_ITEM_BYTES
+
+                    raise ItemTooLarge(len(body.encode()), MAX_ITEM_BYTES) from exc
+                raise
+            if answer is not None:
+                return _read_int(answer["Attributes"], "item_version")
+            found = self._read_item(module, collection, key)
+        if found is not None and found.get("write_id", {}).get("S") == write_id:
+            return _read_int(found, "item_version")
+        version = None if found is None else _read_int(found, "item_version")
+        raise VersionConflict(collection, key, expected_version or 0, version)
+
+    def delete_item(self, module: str, collection: str, key: str, expected_version: int | None) -> bool:
+        request: dict[str, Any] = {
+            "Key": _module_item_key(module, collection, key),
+            "ReturnValues": "ALL_OLD",
+        }
+        if expected_version is not None:
+            request["ConditionExpression"] = "attribute_not_exists(pk) OR #v = :expected"
+            request["ExpressionAttributeNames"] = {"#v": "item_version"}
+            request["ExpressionAttributeValues"] = {":expected": _n(expected_version)}
+        with self._translated("delete-item"):
+            answer = self._answer_if(self.client.delete_item, **request)
+            if answer is not None:
+                return "Attributes" in answer
+            found = self._read_item(module, collection, key)
+        if found is None:  # deleted meanwhile (or by this very delete, retried)
+            return False
+        raise VersionConflict(collection, key, expected_version or 0, _read_int(found, "item_version"))
+
+    def list_items(
+        self, module: str, collection: str, prefix: str, limit: int, after: str | None
+    ) -> tuple[list[ItemRecord], bool]:
+        """One query of COLLECTION_INDEX for limit + 1 items: the extra one says whether more follow."""
+        scope = f"{module}#{collection}"
+        request: dict[str, Any] = {
+            "IndexName": COLLECTION_INDEX,
+            "KeyConditionExpression": "#s = :s",
+            "ExpressionAttributeNames": {"#s": "item_scope"},
+            "ExpressionAttributeValues": {":s": _s(scope)},
+            "Limit": limit + 1,
+        }
+        if prefix:
+            request["KeyConditionExpression"] += " AND begins_with(#k, :p)"
+            request["ExpressionAttributeNames"]["#k"] = "item_key"
+            request["ExpressionAttributeValues"][":p"] = _s(prefix)
+        if after is not None:
+            request["ExclusiveStartKey"] = {
+                **_module_item_key(module, collection, after),
+                "item_scope": _s(scope),
+                "item_key": _s(after),
+            }
+        with self._translated("list-items"):
+            answer = self.client.query(TableName=self.table_name, **request)
+        items = answer.get("Items", [])
+        records = [
+            ItemRecord(item["item_key"]["S"], _read_int(item, "item_version"), item["item_body"]["S"])
+            for item in items[:limit]
+        ]
+        return records, len(items) > limit or "LastEvaluatedKey" in answer

@@ -7,15 +7,18 @@ one lock, so threads see the same outcomes as against DynamoDB.
 
 from __future__ import annotations
 
+import bisect
 import threading
 
 from chalicelib.storage.base import (
     CredentialCollision,
     CredentialKind,
     CredentialRecord,
+    ItemRecord,
     NoSuchUser,
     UserExists,
     UserRecord,
+    VersionConflict,
 )
 
 
@@ -34,6 +37,9 @@ class MemoryStore:
         self._users: dict[str, UserRecord] = {}
         self._credentials: dict[tuple[CredentialKind, str], CredentialRecord] = {}
         self._attempts: dict[str, _Attempts] = {}
+        # (module, collection) -> key -> record, and the keys in order for list_items
+        self._items: dict[tuple[str, str], dict[str, ItemRecord]] = {}
+        self._item_keys: dict[tuple[str, str], list[str]] = {}
         self._lock = threading.Lock()
         self.table_name = "memory"
 
@@ -120,3 +126,56 @@ class MemoryStore:
     def clear_failures(self, username: str) -> None:
         with self._lock:
             self._attempts.pop(username, None)
+
+    # -- modules' items ----------------------------------------------------------------------
+
+    def get_item(self, module: str, collection: str, key: str) -> ItemRecord | None:
+        return self._items.get((module, collection), {}).get(key)
+
+    def _check_version(
+        self, collection: str, key: str, found: ItemRecord | None, expected_version: int | None
+    ) -> None:
+        version = None if found is None else found.version
+        if expected_version is not None and (version or 0) != expected_version:
+            raise VersionConflict(collection, key, expected_version, version)
+
+    def put_item(
+        self, module: str, collection: str, key: str, body: str, expected_version: int | None
+    ) -> int:
+        with self._lock:
+            items = self._items.setdefault((module, collection), {})
+            found = items.get(key)
+            self._check_version(collection, key, found, expected_version)
+            version = 1 if found is None else found.version + 1
+            items[key] = ItemRecord(key, version, body)
+            if found is None:
+                bisect.insort(self._item_keys.setdefault((module, collection), []), key)
+            return version
+
+    def delete_item(self, module: str, collection: str, key: str, expected_version: int | None) -> bool:
+        with self._lock:
+            items = self._items.get((module, collection), {})
+            found = items.get(key)
+            if found is None:
+                return False
+            self._check_version(collection, key, found, expected_version)
+            del items[key]
+            keys = self._item_keys[module, collection]
+            del keys[bisect.bisect_left(keys, key)]
+            return True
+
+    def list_items(
+        self, module: str, collection: str, prefix: str, limit: int, after: str | None
+    ) -> tuple[list[ItemRecord], bool]:
+        with self._lock:
+            keys = self._item_keys.get((module, collection), [])
+            items = self._items.get((module, collection), {})
+            start = bisect.bisect_left(keys, prefix) if after is None else bisect.bisect_right(keys, after)
+            chosen: list[ItemRecord] = []
+            for index in range(start, len(keys)):
+                if not keys[index].startswith(prefix):
+                    break
+                if len(chosen) == limit:
+                    return chosen, True
+                chosen.append(items[keys[index]])
+            return chosen, False

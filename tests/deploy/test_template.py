@@ -12,14 +12,20 @@ from typing import Any
 import pytest
 from cfnlint.api import ManualArgs, lint
 
-from chalicelib.storage.dynamodb import LOCAL_AWS_ENVIRONMENT, OWNER_INDEX, TTL_ATTRIBUTE, DynamoStore
+from chalicelib.storage.dynamodb import (
+    COLLECTION_INDEX,
+    LOCAL_AWS_ENVIRONMENT,
+    OWNER_INDEX,
+    TTL_ATTRIBUTE,
+    DynamoStore,
+)
 from tests.conftest import PROJECT_ROOT
 from tests.deploy.storage_operations import record_contract_suite, store_methods
 
 CHALICELIB = PROJECT_ROOT / "chalicelib"
 FUNCTIONS = {"APIHandler", "Internal"}
 TABLE_ARN = {"Fn::GetAtt": ["Table", "Arn"]}
-INDEX_ARN = {"Fn::Sub": "${Table.Arn}/index/" + OWNER_INDEX}
+INDEX_ARNS = [{"Fn::Sub": "${Table.Arn}/index/" + index} for index in (OWNER_INDEX, COLLECTION_INDEX)]
 # Store methods that only the admin CLI and the local dev server call, with the operator's own
 # credentials: the functions never create the table, turn on TTL, or scan for users.
 ADMIN_ONLY_METHODS = {"create_table", "list_users"}
@@ -206,20 +212,21 @@ def test_every_statement_names_the_table_its_index_or_the_functions_own_log_grou
             assert set(actions) == {"logs:CreateLogStream", "logs:PutLogEvents"}
         else:
             assert all(action.startswith("dynamodb:") for action in actions), statement
-            assert all(target in (TABLE_ARN, INDEX_ARN) for target in targets), statement
-    assert seen == 3 * len(FUNCTIONS)  # table items, the index, its own logs
+            assert all(target in (TABLE_ARN, *INDEX_ARNS) for target in targets), statement
+    assert seen == 3 * len(FUNCTIONS)  # table items, the indexes, its own logs
 
 
 def granted(resources: dict[str, Any], role: str) -> dict[str, set[str]]:
-    """For one role: DynamoDB actions by target ('table' or 'index')."""
-    found: dict[str, set[str]] = {"table": set(), "index": set()}
+    """For one role: DynamoDB actions by target ('table' or an index's name)."""
+    found: dict[str, set[str]] = {"table": set()}
     for owner, statement in statements(resources):
         if owner != role:
             continue
         for target in as_list(statement["Resource"]):
             for action in as_list(statement["Action"]):
                 if action.startswith("dynamodb:"):
-                    found["table" if target == TABLE_ARN else "index"].add(action.removeprefix("dynamodb:"))
+                    name = "table" if target == TABLE_ARN else target["Fn::Sub"].rpartition("/")[2]
+                    found.setdefault(name, set()).add(action.removeprefix("dynamodb:"))
     return found
 
 
@@ -241,17 +248,20 @@ def test_granted_actions_are_exactly_those_the_store_calls(resources, operations
     assert operations["list_users"] == {("Scan", None)}
     used = set().union(*(ops for method, ops in operations.items() if method not in ADMIN_ONLY_METHODS))
     on_table = {name for name, index in used if index is None}
-    on_index = {name for name, index in used if index is not None}
+    on_indexes = {
+        index: {name for name, used_index in used if used_index == index} for _, index in used if index
+    }
     assert on_table == {"DeleteItem", "GetItem", "PutItem", "UpdateItem"}
-    assert on_index == {"Query"}
+    assert on_indexes == {OWNER_INDEX: {"Query"}, COLLECTION_INDEX: {"Query"}}
     for function in FUNCTIONS:
         actions = granted(resources, role_of(resources[function]))
-        assert actions == {"table": on_table, "index": on_index}
+        assert actions == {"table": on_table, **on_indexes}
 
 
-def test_queries_go_through_the_owner_index_only(operations):
+def test_queries_go_through_the_two_indexes_only(operations):
     queries = {index for ops in operations.values() for name, index in ops if name == "Query"}
-    assert queries == {OWNER_INDEX}
+    assert queries == {OWNER_INDEX, COLLECTION_INDEX}
+    assert operations["list_items"] == {("Query", COLLECTION_INDEX)}
 
 
 def test_the_admin_only_storage_methods_are_not_called_by_request_code():

@@ -129,3 +129,34 @@ def test_a_missing_table_is_a_500_that_names_nothing(api, caplog):
     assert error_of(response) == (500, "internal")
     assert b"no-such-table" not in response.body
     assert "no-such-table" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("operation", "call"),
+    [
+        ("get_item", lambda notes: notes.get("notes", "k")),
+        ("update_item", lambda notes: notes.put("notes", "k", {})),
+        ("delete_item", lambda notes: notes.delete("notes", "k")),
+        ("query", lambda notes: notes.list("notes")),
+    ],
+)
+def test_a_modules_item_operation_on_failing_storage_is_unavailable(moto_store, operation, call):
+    from chalicelib.storage.base import StorageUnavailable
+    from chalicelib.storage.items import ModuleStorage
+
+    notes = ModuleStorage(lambda: moto_store, "notes")
+    with Stubber(moto_store.client) as stub:
+        stub.add_client_error(operation, service_error_code="ThrottlingException", http_status_code=400)
+        with pytest.raises(StorageUnavailable) as caught:
+            call(notes)
+    assert (caught.value.status, caught.value.code) == (503, "unavailable")
+
+
+def test_items_on_refused_connections_are_unavailable_after_bounded_attempts(refused_store):
+    from chalicelib.storage.base import StorageUnavailable
+    from chalicelib.storage.items import ModuleStorage
+
+    attempts = count_attempts(refused_store)
+    with pytest.raises(StorageUnavailable):
+        ModuleStorage(lambda: refused_store, "notes").list("notes")
+    assert len(attempts) == MAX_ATTEMPTS

@@ -63,3 +63,36 @@ def test_four_logins_with_retried_writes_are_never_locked_out(api, moto_store, o
     response = api.call("users", "login", {"username": "ann", "password": PASSWORD})
     assert retries == [1]
     assert response.status_code == 200, error_of(response)
+
+
+@pytest.mark.parametrize("expected_version", [None, 0])
+def test_a_retried_item_write_counts_one_version_and_is_no_conflict(moto_store, expected_version):
+    from chalicelib.storage.items import ModuleStorage
+
+    notes = ModuleStorage(lambda: moto_store, "notes")
+    retries = retry_once_after_success(moto_store, "UpdateItem")
+    assert notes.put("notes", "n1", {"v": 1}, expected_version=expected_version) == 1
+    assert retries == [1]
+    assert notes.get("notes", "n1") == {"v": 1, "_key": "n1", "_version": 1}
+
+
+def test_a_retried_write_over_a_version_is_no_conflict(moto_store):
+    from chalicelib.storage.items import ModuleStorage
+
+    notes = ModuleStorage(lambda: moto_store, "notes")
+    notes.put("notes", "n1", {"v": 1})
+    retries = retry_once_after_success(moto_store, "UpdateItem")
+    assert notes.put("notes", "n1", {"v": 2}, expected_version=1) == 2
+    assert retries == [1]
+    assert notes.get("notes", "n1")["_version"] == 2
+
+
+def test_a_retried_conditional_delete_is_no_conflict(moto_store):
+    from chalicelib.storage.items import ModuleStorage
+
+    notes = ModuleStorage(lambda: moto_store, "notes")
+    notes.put("notes", "n1", {})
+    retries = retry_once_after_success(moto_store, "DeleteItem")
+    notes.delete("notes", "n1", expected_version=1)  # True, or False when the retry's answer is read
+    assert retries == [1]
+    assert notes.get("notes", "n1") is None

@@ -162,3 +162,207 @@ def test_a_retried_user_creation_is_not_an_error(any_store):
 
 def test_creating_the_table_twice_is_harmless(any_store):
     assert any_store.create_table() is False
+
+
+# -- modules' own items (ctx.storage), through storage/items.py ----------------------------------
+
+
+def _notes(store, module: str = "notes"):
+    from chalicelib.storage.items import ModuleStorage
+
+    return ModuleStorage(lambda: store, module)
+
+
+def test_an_item_reads_back_with_its_key_and_version(any_store):
+    notes = _notes(any_store)
+    assert notes.put("notes", "n1", {"text": "hello", "tags": ["a"]}) == 1
+    assert notes.get("notes", "n1") == {"text": "hello", "tags": ["a"], "_key": "n1", "_version": 1}
+    assert notes.put("notes", "n1", {"text": "again"}) == 2
+    assert notes.get("notes", "n1") == {"text": "again", "_key": "n1", "_version": 2}
+    assert notes.get("notes", "n2") is None
+
+
+def test_an_item_keeps_its_json_exactly_and_ignores_the_reserved_names(any_store):
+    notes = _notes(any_store)
+    item = {
+        "f": 0.1,
+        "big": 2**62,
+        "neg": -1.5e-7,
+        "empty": "",
+        "none": None,
+        "nested": {"l": [[], {}]},
+        "u": "é😀",
+    }
+    notes.put("notes", "k", {**item, "_key": "other", "_version": 99})
+    assert notes.get("notes", "k") == {**item, "_key": "k", "_version": 1}
+
+
+def test_expected_version_zero_creates_only_what_does_not_exist(any_store):
+    from chalicelib.storage.base import VersionConflict
+
+    notes = _notes(any_store)
+    assert notes.put("notes", "n1", {"v": 1}, expected_version=0) == 1
+    with pytest.raises(VersionConflict) as caught:
+        notes.put("notes", "n1", {"v": 2}, expected_version=0)
+    assert (caught.value.status, caught.value.code) == (409, "conflict")
+    assert "is at version 1" in caught.value.message
+    assert notes.get("notes", "n1")["v"] == 1
+
+
+def test_expected_version_writes_only_over_that_version(any_store):
+    from chalicelib.storage.base import VersionConflict
+
+    notes = _notes(any_store)
+    notes.put("notes", "n1", {"v": 1})
+    assert notes.put("notes", "n1", {"v": 2}, expected_version=1) == 2
+    with pytest.raises(VersionConflict):
+        notes.put("notes", "n1", {"v": 3}, expected_version=1)
+    with pytest.raises(VersionConflict) as caught:
+        notes.put("notes", "absent", {"v": 1}, expected_version=4)
+    assert "does not exist" in caught.value.message
+    assert notes.get("notes", "n1") == {"v": 2, "_key": "n1", "_version": 2}
+    assert notes.get("notes", "absent") is None
+
+
+def test_delete_says_whether_the_item_existed_and_honours_the_version(any_store):
+    from chalicelib.storage.base import VersionConflict
+
+    notes = _notes(any_store)
+    notes.put("notes", "n1", {})
+    notes.put("notes", "n1", {})
+    with pytest.raises(VersionConflict):
+        notes.delete("notes", "n1", expected_version=1)
+    assert notes.get("notes", "n1")["_version"] == 2
+    assert notes.delete("notes", "n1", expected_version=2) is True
+    assert notes.delete("notes", "n1") is False
+    assert notes.delete("notes", "n1", expected_version=2) is False
+    assert notes.get("notes", "n1") is None
+    notes.put("notes", "n2", {})
+    assert notes.delete("notes", "n2") is True
+    assert notes.put("notes", "n2", {}) == 1  # a new item starts again at version 1
+
+
+def test_a_module_sees_only_its_own_items_and_collections(any_store):
+    mine, theirs = _notes(any_store, "notes"), _notes(any_store, "other")
+    mine.put("notes", "k", {"who": "notes"})
+    mine.put("drafts", "k", {"who": "drafts"})
+    theirs.put("notes", "k", {"who": "other"})
+    assert mine.get("notes", "k")["who"] == "notes"
+    assert theirs.get("notes", "k")["who"] == "other"
+    assert theirs.get("drafts", "k") is None
+    assert [item["who"] for item in theirs.list("notes")[0]] == ["other"]
+    assert [item["who"] for item in mine.list("drafts")[0]] == ["drafts"]
+    assert theirs.delete("drafts", "k") is False
+    assert mine.get("drafts", "k") is not None
+
+
+def test_a_module_named_like_a_prefix_of_another_sees_nothing_of_it(any_store):
+    _notes(any_store, "notes_archive").put("x", "k", {})
+    _notes(any_store, "notes").put("archive_x", "k", {})
+    assert _notes(any_store, "notes").list("x") == ([], None)
+    assert _notes(any_store, "notes_archive").list("archive_x") == ([], None)
+
+
+KEYS = ["b", "a", "a#2", "a/1", "ab", "é", "z", "A", "a 1", "~", "aa"]
+
+
+def _pages(storage, **options):
+    keys, cursor, pages = [], None, 0
+    while True:
+        items, cursor = storage.list("notes", cursor=cursor, **options)
+        keys.extend(item["_key"] for item in items)
+        pages += 1
+        if cursor is None:
+            return keys, pages
+
+
+def test_list_returns_key_order_in_pages_with_a_cursor(any_store):
+    notes = _notes(any_store)
+    for key in KEYS:
+        notes.put("notes", key, {"k": key})
+    notes.put("other", "a", {})
+    assert _pages(notes, limit=100) == (sorted(KEYS), 1)
+    assert _pages(notes, limit=3) == (sorted(KEYS), 4)
+    items, cursor = notes.list("notes", limit=2)
+    assert items == [{"k": "A", "_key": "A", "_version": 1}, {"k": "a", "_key": "a", "_version": 1}]
+    assert isinstance(cursor, str)
+
+
+def test_list_with_a_prefix_returns_only_those_keys(any_store):
+    notes = _notes(any_store)
+    for key in KEYS:
+        notes.put("notes", key, {})
+    expected = sorted(key for key in KEYS if key.startswith("a"))
+    assert _pages(notes, prefix="a", limit=2) == (expected, 3)
+    assert _pages(notes, prefix="a#") == (["a#2"], 1)
+    assert _pages(notes, prefix="q") == ([], 1)
+
+
+def test_a_last_full_page_has_no_cursor(any_store):
+    notes = _notes(any_store)
+    for key in ("a", "b", "c", "d"):
+        notes.put("notes", key, {})
+    assert _pages(notes, limit=2) == (["a", "b", "c", "d"], 2)
+    assert _pages(notes, limit=4) == (["a", "b", "c", "d"], 1)
+    assert notes.list("empty") == ([], None)
+
+
+def test_deleted_items_leave_the_list(any_store):
+    notes = _notes(any_store)
+    for key in ("a", "b", "c"):
+        notes.put("notes", key, {})
+    notes.delete("notes", "b")
+    assert _pages(notes, limit=1) == (["a", "c"], 2)
+
+
+def test_a_cursor_is_checked(any_store):
+    from chalicelib.errors import BadRequest
+
+    notes = _notes(any_store)
+    for key in ("a1", "a2", "b1"):
+        notes.put("notes", key, {})
+    _, cursor = notes.list("notes", prefix="a", limit=1)
+    for bad in ("%%%", "", "////", "a" * 3000):
+        with pytest.raises(BadRequest):
+            notes.list("notes", cursor=bad)
+    with pytest.raises(BadRequest):
+        notes.list("notes", prefix="b", cursor=cursor)
+    assert notes.list("notes", prefix="a", cursor=cursor)[0][0]["_key"] == "a2"
+
+
+def test_names_and_limits_are_checked(any_store):
+    from chalicelib.errors import BadRequest
+
+    notes = _notes(any_store)
+    for key in ("", "x" * 257, "tab\there", "new\nline", 5):
+        with pytest.raises(BadRequest):
+            notes.put("notes", key, {})
+    assert notes.put("notes", "x" * 256, {}) == 1
+    for collection in ("", "has-dash", "1st", "x" * 65, None):
+        with pytest.raises(ValueError):
+            notes.get(collection, "k")
+    for limit in (0, 101, True, "5"):
+        with pytest.raises(ValueError):
+            notes.list("notes", limit=limit)
+    for version in (-1, 1.0, "1", True):
+        with pytest.raises(ValueError):
+            notes.put("notes", "k", {}, expected_version=version)
+    with pytest.raises(TypeError):
+        notes.put("notes", "k", ["not", "an", "object"])
+    with pytest.raises(ValueError):
+        notes.put("notes", "k", {"nan": float("nan")})
+
+
+def test_the_largest_item_is_stored_and_one_byte_more_is_payload_too_large(any_store):
+    from chalicelib.storage.base import ItemTooLarge
+    from chalicelib.storage.items import MAX_ITEM_BYTES
+
+    notes = _notes(any_store)
+    key = "😀" * 256  # the longest key in UTF-8 bytes, beside the largest body
+    filler = MAX_ITEM_BYTES - len('{"t":""}')
+    notes.put("notes", key, {"t": "x" * filler})
+    assert len(notes.get("notes", key)["t"]) == filler
+    with pytest.raises(ItemTooLarge) as caught:
+        notes.put("notes", key, {"t": "x" * (filler + 1)})
+    assert (caught.value.status, caught.value.code) == (413, "payload_too_large")
+    assert notes.list("notes")[0][0]["_key"] == key
