@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from chalicelib.errors import Internal
 from chalicelib.names import is_public_name
 
+if TYPE_CHECKING:  # the schema module is imported only for a module that declares a schema
+    from chalicelib.schema import Validator
+
 MethodType = Literal["external", "internal"]
 Format = Literal["json", "json_object"]
 
-KNOWN_KEYS = frozenset({"type", "access", "format", "method"})
+KNOWN_KEYS = frozenset({"type", "access", "format", "method", "schema", "returns", "description"})
+MAX_DESCRIPTION_LENGTH = 200
 TYPES: tuple[MethodType, ...] = ("external", "internal")
 FORMATS: tuple[Format, ...] = ("json", "json_object")
 # Public methods of a Service that are machinery, not API methods.
@@ -41,6 +45,9 @@ class MethodSpec(NamedTuple):
     access: tuple[str, ...] | None = None
     format: Format | None = None
     implementation: str = ""
+    schema: Validator | None = None  # of `data`, checked when declared; validated on each call
+    returns: Validator | None = None  # of the result: published, and checked by the module's tests
+    description: str | None = None  # one line
 
     @property
     def is_external(self) -> bool:
@@ -114,6 +121,35 @@ def _implementation(module: str, name: str, entry: Mapping[str, Any], service: o
     return target
 
 
+def _schema(module: str, name: str, entry: Mapping[str, Any], key: str) -> Validator | None:
+    if key not in entry:
+        return None
+    from chalicelib.schema import SchemaError, Validator
+
+    try:
+        return Validator(entry[key])
+    except SchemaError as error:
+        raise DeclarationError(module, name, key, f"not a usable JSON Schema: {error}") from None
+
+
+def _description(module: str, name: str, entry: Mapping[str, Any], function: object) -> str | None:
+    """The declared line; absent, the first line of the implementing method's docstring."""
+    if "description" not in entry:
+        doc = getattr(function, "__doc__", None)
+        first = doc.strip().splitlines()[0].strip() if isinstance(doc, str) and doc.strip() else ""
+        return first[:MAX_DESCRIPTION_LENGTH] or None
+    value = entry["description"]
+    if (
+        not isinstance(value, str)
+        or len(value.strip().splitlines()) != 1
+        or len(value) > MAX_DESCRIPTION_LENGTH
+    ):
+        raise DeclarationError(
+            module, name, "description", f"must be one line of 1 to {MAX_DESCRIPTION_LENGTH} characters"
+        )
+    return value.strip()
+
+
 def declared_spec(module: str, name: object, entry: object, service: object) -> MethodSpec:
     """Validate one row of the table."""
     if not is_public_name(name):
@@ -130,13 +166,17 @@ def declared_spec(module: str, name: object, entry: object, service: object) -> 
         raise DeclarationError(
             module, name, unknown[0], f"unknown key (known: {', '.join(sorted(KNOWN_KEYS))})"
         )
+    implementation = _implementation(module, name, entry, service)
     return MethodSpec(
         module=module,
         name=name,
         type=_type(module, name, entry),
         access=_access(module, name, entry),
         format=_format(module, name, entry),
-        implementation=_implementation(module, name, entry, service),
+        implementation=implementation,
+        schema=_schema(module, name, entry, "schema"),
+        returns=_schema(module, name, entry, "returns"),
+        description=_description(module, name, entry, getattr(service, implementation)),
     )
 
 

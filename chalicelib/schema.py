@@ -521,26 +521,30 @@ def _object_node(schema: Mapping[str, Any]) -> Node | None:
 
 
 class Validator:
-    """One declared schema, checked and compiled: `validate(data, coerce=...)` for each call."""
+    """One declared schema: checked when made (at load), compiled on its first use, then applied per call."""
 
     __slots__ = ("_apply", "schema")
 
     def __init__(self, schema: object) -> None:
         check_schema(schema)
         self.schema = schema
-        root = _compile(schema)
-        top_default = schema.get("default") if isinstance(schema, Mapping) else None
+        self._apply: Callable[[Any, bool], tuple[Any, list[Problem]]] | None = None
+
+    def _compiled(self) -> Callable[[Any, bool], tuple[Any, list[Problem]]]:
+        root = _compile(self.schema)
+        top_default = self.schema.get("default") if isinstance(self.schema, Mapping) else None
         if top_default is None:
-            self._apply = root
-        else:
+            return root
 
-            def with_default(value: Any, coerce: bool) -> tuple[Any, list[Problem]]:
-                return root(copy.deepcopy(top_default) if value is None else value, coerce)
+        def with_default(value: Any, coerce: bool) -> tuple[Any, list[Problem]]:
+            return root(copy.deepcopy(top_default) if value is None else value, coerce)
 
-            self._apply = with_default
+        return with_default
 
     def apply(self, data: Any, *, coerce: bool = False) -> tuple[Any, list[Problem]]:
         """(data converted and with defaults filled, the problems found); `data` itself is not changed."""
+        if self._apply is None:
+            self._apply = self._compiled()  # two threads may both compile: the same result either way
         return self._apply(data, coerce)
 
     def validate(self, data: Any, *, coerce: bool = False) -> Any:
@@ -548,7 +552,7 @@ class Validator:
 
         `coerce`: `data` came from a query, a form or multipart fields, where every value is a string.
         """
-        value, problems = self._apply(data, coerce)
+        value, problems = self.apply(data, coerce=coerce)
         if problems:
             raise DataMismatch(problems)
         return value

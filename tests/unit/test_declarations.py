@@ -78,3 +78,54 @@ def test_a_private_api_name_is_refused():
 def test_a_table_that_is_not_a_dict_is_refused():
     with pytest.raises(DeclarationError, match="dict"):
         method_specs("m", service(["x"]))
+
+
+# -- schema, returns, description ---------------------------------------------------------------
+
+
+def test_schema_returns_and_description_are_read():
+    table = {
+        "x": {
+            "schema": {"type": "object", "properties": {"n": {"type": "integer"}}},
+            "returns": {"type": "integer"},
+            "description": "Adds one.",
+        }
+    }
+    spec = method_specs("m", service(table, x=impl))["x"]
+    assert spec.schema.schema == table["x"]["schema"]
+    assert spec.returns.schema == {"type": "integer"}
+    assert spec.description == "Adds one."
+
+
+def test_without_them_a_method_has_no_schema_and_its_docstring_is_the_description():
+    def documented(self, data, ctx):
+        """Say hello.
+
+        More words that discovery does not show.
+        """
+
+    specs = method_specs("m", service({"x": {}, "y": {}}, x=documented, y=impl))
+    assert (specs["x"].schema, specs["x"].returns, specs["x"].description) == (None, None, "Say hello.")
+    assert specs["y"].description is None
+
+
+@pytest.mark.parametrize(
+    ("entry", "key", "words"),
+    [
+        ({"schema": {"type": "int"}}, "schema", "/type: must be one of"),
+        ({"schema": {"properties": {"age": {"minimum": "0"}}}}, "schema", "/properties/age/minimum"),
+        ({"schema": {"requred": ["a"]}}, "schema", "/requred: unknown or unsupported keyword"),
+        ({"schema": "object"}, "schema", "a schema is an object or a boolean"),
+        ({"returns": {"type": "integer", "default": "x"}}, "returns", "/default"),
+        ({"description": ""}, "description", "one line"),
+        ({"description": "two\nlines"}, "description", "one line"),
+        ({"description": 3}, "description", "one line"),
+        ({"description": "x" * 201}, "description", "one line"),
+    ],
+)
+def test_a_wrong_schema_or_description_names_module_method_and_key(entry, key, words):
+    with pytest.raises(DeclarationError) as caught:
+        method_specs("shop", service({"buy": entry}, buy=impl))
+    error = caught.value
+    assert (error.module, error.method, error.key) == ("shop", "buy", key)
+    assert words in error.message
