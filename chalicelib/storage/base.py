@@ -41,11 +41,11 @@ class VersionConflict(StorageError):
     """A conditional write of a module's item found another version (or an item where none was expected)."""
 
     def __init__(self, collection: str, key: str, expected: int, found: int | None) -> None:
+        self.collection, self.key, self.expected, self.found = collection, key, expected, found
         now = "does not exist" if found is None else f"is at version {found}"
-        wanted = "not to exist" if expected == 0 else f"version {expected}"
-        super().__init__(
-            409, "conflict", f"item {key!r} of {collection!r} {now}; the write expected {wanted}"
-        )
+        wanted = "it not to exist" if expected == 0 else f"version {expected}"
+        # The message names no key: it reaches the caller, and a module's keys are its own business.
+        super().__init__(409, "conflict", f"the item {now}; the write expected {wanted}")
 
 
 class ItemTooLarge(StorageError):
