@@ -169,7 +169,7 @@ def _run_one(call: BatchCall, ctx: Context, outcome: BatchOutcome) -> None:
     # Looked up before the references are resolved, so that an unknown method is 404 whatever its data.
     target = dispatch.lookup(ctx.registry, call.module, call.method, external_only=True)
     data = resolve_references(call.data, outcome)
-    value = target.run(data, ctx.child())
+    value = target.run(data, ctx.child(), coerce=ctx.text_data)
     shaped = objectify(value) if target.spec.format == "json_object" else value
     size = _json_size(shaped)
     if outcome.answer_bytes + size > MAX_ANSWER_BYTES:

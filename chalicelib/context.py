@@ -13,6 +13,7 @@ if TYPE_CHECKING:  # the storage interface (and dataclasses) stay off the path o
     from chalicelib.config import Settings
     from chalicelib.registry import Registry
     from chalicelib.storage.base import Store
+    from chalicelib.storage.items import ModuleStorage
 
 # keyword spelling -> Set-Cookie attribute
 _COOKIE_ATTRIBUTES = {
@@ -65,12 +66,15 @@ class Context:
         "_clock",
         "_registry",
         "_settings",
+        "_storage",
         "_store",
         "cookies",
         "credential",
         "depth",
+        "module",
         "request_id",
         "response_headers",
+        "text_data",
         "user",
     )
 
@@ -87,6 +91,7 @@ class Context:
         response_headers: dict[str, str] | None = None,
         cookies: list[str] | None = None,
         credential: Any = None,
+        text_data: bool = False,
     ) -> None:
         self.user = user
         self.request_id = request_id
@@ -99,6 +104,10 @@ class Context:
         self.cookies: list[str] = [] if cookies is None else cookies
         # The credential this request came with, so users.logout can revoke it (None for anonymous/internal).
         self.credential = credential
+        # The request's data came as strings (a query, a form): its batched calls convert them too.
+        self.text_data = text_data
+        self.module: str | None = None  # whose method runs with this context (set by the dispatch)
+        self._storage: ModuleStorage | None = None
 
     @property
     def settings(self) -> Settings:
@@ -118,6 +127,17 @@ class Context:
         if self._store is None:
             raise RuntimeError("this context carries no store")
         return self._store()
+
+    @property
+    def storage(self) -> ModuleStorage:
+        """The running module's own items (DESIGN section 10); nothing is made until a method asks."""
+        if self.module is None:
+            raise RuntimeError("this context runs no module's method")
+        if self._storage is None or self._storage.module != self.module:
+            from chalicelib.storage.items import ModuleStorage
+
+            self._storage = ModuleStorage(lambda: self.store, self.module)
+        return self._storage
 
     def now(self) -> int:
         """Epoch seconds on the clock of this call (tests move it)."""

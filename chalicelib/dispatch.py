@@ -46,9 +46,16 @@ class Target:
         self.spec = spec
         self.implementation = implementation
 
-    def run(self, data: Any, ctx: Context) -> Any:
-        """Check access, then call the implementation."""
+    def run(self, data: Any, ctx: Context, *, coerce: bool = False) -> Any:
+        """Check access, then match `data` to the declared schema, then call the implementation.
+
+        The schema is applied after the access check, so a caller without access learns nothing of
+        it; `coerce` converts the strings of a query or form where the schema asks for another type.
+        """
         check_access(self.spec, ctx.user)
+        if self.spec.schema is not None:
+            data = self.spec.schema.validate(data, coerce=coerce)
+        ctx.module = self.spec.module
         return self.implementation(data, ctx)
 
 

@@ -81,8 +81,9 @@ def serve(
         store=store,
         clock=clock,
         credential=credential,
+        text_data="data" not in request.json_fields,
     )
-    result = target.run(request.params.get("data"), ctx)
+    result = target.run(request.params.get("data"), ctx, coerce=ctx.text_data)
     return result_response(result, target.spec.format, ctx)
 
 

@@ -68,6 +68,7 @@ class ApiRequest(NamedTuple):
     headers: Mapping[str, str]  # lower-cased names
     cookies: Mapping[str, str]
     request_id: str
+    json_fields: frozenset[str] = frozenset()  # the top-level fields a JSON body gave, typed as sent
 
 
 def parse_request(
@@ -86,12 +87,17 @@ def parse_request(
         raise MethodNotAllowed(f"{method[:_SHOWN]!r} is not served; use {' or '.join(SERVED_VERBS)}")
     lowered = {name.lower(): value for name, value in headers.items()}
     params = brackets.parse_fields(_checked(_query_pairs(query)))
+    json_fields: frozenset[str] = frozenset()
     if method == "POST":
         raw = _raw_body(body, is_base64)
         if len(raw) > max_body_bytes:
             raise PayloadTooLarge(f"the body has {len(raw)} bytes; the limit is {max_body_bytes}")
-        params.update(_body_fields(raw, lowered.get("content-type")))
-    return ApiRequest(method, params, lowered, parse_cookies(lowered.get("cookie", "")), request_id)
+        fields = _body_fields(raw, lowered.get("content-type"))
+        if fields and is_json_type(media_type(lowered["content-type"])[0]):
+            json_fields = frozenset(fields)
+        params.update(fields)
+    cookies = parse_cookies(lowered.get("cookie", ""))
+    return ApiRequest(method, params, lowered, cookies, request_id, json_fields)
 
 
 def from_chalice(request: Request, max_body_bytes: int) -> ApiRequest:

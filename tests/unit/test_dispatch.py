@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chalicelib import api, runtime
+from chalicelib.context import Context
 from chalicelib.declarations import MethodSpec
 from chalicelib.dispatch import CallDepthExceeded, check_access
 from chalicelib.errors import ApiError, Forbidden, Unauthenticated
@@ -39,3 +40,30 @@ def test_runaway_recursion_is_a_clear_error(monkeypatch):
     with pytest.raises(CallDepthExceeded) as caught:
         api.call("demo", "count_words")
     assert isinstance(caught.value, ApiError) and "runaway recursion" in caught.value.message
+
+
+def test_data_is_matched_to_the_schema_after_the_access_check_and_before_the_call():
+    from chalicelib.dispatch import Target
+    from chalicelib.errors import InvalidInput
+    from chalicelib.schema import Validator
+
+    calls = []
+    declared = MethodSpec("m", "x", access=("editor",), schema=Validator({"type": "integer", "maximum": 5}))
+    target = Target(declared, lambda data, ctx: calls.append((data, ctx.module)) or data)
+    with pytest.raises(Unauthenticated):
+        target.run("not even an integer", Context(None, "r"))
+    with pytest.raises(InvalidInput):
+        target.run(9, Context(User("ann", ("editor",)), "r"))
+    assert target.run("3", Context(User("ann", ("editor",)), "r"), coerce=True) == 3
+    assert calls == [(3, "m")]
+
+
+def test_a_method_runs_with_its_modules_storage():
+    from chalicelib.dispatch import Target
+    from chalicelib.storage.memory import MemoryStore
+
+    store = MemoryStore()
+    ctx = Context(User("ann"), "r", store=lambda: store)
+    Target(MethodSpec("m", "x"), lambda data, ctx: ctx.storage.put("c", "k", {"v": data})).run(1, ctx)
+    assert store.get_item("m", "c", "k").body == '{"v":1}'
+    assert ctx.storage.module == "m"

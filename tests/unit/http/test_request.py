@@ -620,3 +620,13 @@ def test_parse_request_never_raises_anything_but_an_api_error(
         return
     assert request.http_method in ("GET", "POST")
     assert all(isinstance(name, str) for name in request.params)
+
+
+def test_the_fields_of_a_json_body_are_known_as_typed() -> None:
+    request = post('{"module": "m", "data": {"n": 1}}', JSON, query={"key": ["k"], "method": ["x"]})
+    assert request.json_fields == frozenset({"module", "data"})
+    assert post("data[n]=1", FORM).json_fields == frozenset()
+    assert get({"data": ["1"]}).json_fields == frozenset()
+    assert post('{"module": "m"}', "application/vnd.api+json", query={"data": ["1"]}).json_fields == {
+        "module"
+    }
