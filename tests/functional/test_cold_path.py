@@ -12,18 +12,19 @@ PROBE = """
 import json, sys
 from app import app
 from tests.events import proxy_event
-event = proxy_event(query={"key": ["12345"], "module": ["greeting"], "method": ["say_hello"]})
+event = proxy_event(query={"key": ["12345"], "module": [sys.argv[1]], "method": [sys.argv[2]]})
 answer = app(event, None)
 loaded = sorted(m for m in sys.modules if m.startswith("chalicelib.services."))
-heavy = sorted(m for m in ("boto3", "botocore", "argon2", "email.parser") if m in sys.modules)
+heavy = ("boto3", "botocore", "argon2", "email.parser", "chalicelib.schema")
+heavy = sorted(m for m in heavy if m in sys.modules)
 print(json.dumps({"status": answer["statusCode"], "services": loaded, "heavy": heavy}))
 """
 
 
-def run_probe():
+def run_probe(module="greeting", method="say_hello"):
     env = {"PATH": "/usr/bin:/bin", "API_KEY": "12345", "STAGE": "dev", "TABLE_NAME": "t"}
     result = subprocess.run(
-        [sys.executable, "-c", PROBE],
+        [sys.executable, "-c", PROBE, module, method],
         cwd=PROJECT_ROOT,
         env=env,
         capture_output=True,
@@ -39,3 +40,10 @@ def test_a_public_request_imports_neither_boto3_nor_argon2_nor_other_modules():
     assert probe["status"] == 200
     assert probe["services"] == ["chalicelib.services.greeting"]
     assert probe["heavy"] == []
+
+
+def test_a_method_with_a_schema_imports_the_validator_and_one_without_does_not():
+    assert "chalicelib.schema" not in run_probe()["heavy"]
+    probe = run_probe("notes", "list")  # refused (no credential) before its schema is needed
+    assert probe["status"] == 401 and probe["services"] == ["chalicelib.services.notes"]
+    assert probe["heavy"] == ["chalicelib.schema"]  # loading notes checks its schemas
