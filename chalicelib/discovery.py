@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 from chalicelib.declarations import DeclarationError, MethodSpec
 from chalicelib.identity import ANONYMOUS, AUTHENTICATED, User, may_call
@@ -30,12 +31,16 @@ def callable_by(registry: Registry, user: User | None) -> list[MethodSpec]:
     return [spec for spec in external_methods(registry) if may_call(user, spec.access)]
 
 
-def describe(spec: MethodSpec) -> dict[str, str | None]:
+def describe(spec: MethodSpec) -> dict[str, Any]:
+    """A method as discovery lists it: its names, format, one-line description and declared schemas."""
     return {
         "name": f"{spec.module}.{spec.name}",
         "module": spec.module,
         "method": spec.name,
         "format": spec.format,
+        "description": spec.description,
+        "schema": None if spec.schema is None else spec.schema.schema,
+        "returns": None if spec.returns is None else spec.returns.schema,
     }
 
 

@@ -30,10 +30,26 @@ ERROR_SCHEMA: dict[str, Any] = {
             "type": "object",
             "required": ["code", "message"],
             "additionalProperties": False,
-            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "details": {
+                    "description": "422 invalid_input for data that does not match the method's schema: "
+                    "every problem (at most 20), each with a JSON Pointer into data.",
+                    "type": "array",
+                    "maxItems": 20,
+                    "items": {
+                        "type": "object",
+                        "required": ["path", "message"],
+                        "additionalProperties": False,
+                        "properties": {"path": {"type": "string"}, "message": {"type": "string"}},
+                    },
+                },
+            },
         }
     },
 }
+ANY_DATA = {"description": "Any JSON value; the method's input (it declares no schema)."}
 
 
 def _responses() -> dict[str, Any]:
@@ -52,17 +68,32 @@ def _responses() -> dict[str, Any]:
 
 
 def _call_body(spec: MethodSpec) -> dict[str, Any]:
-    return {
+    """A JSON body calling one method; `data` is its declared schema (OpenAPI 3.1 takes JSON Schema as is)."""
+    body: dict[str, Any] = {
         "type": "object",
         "title": f"{spec.module}.{spec.name}",
         "required": ["module", "method"],
         "properties": {
             "module": {"const": spec.module},
             "method": {"const": spec.name},
-            "data": {"description": "Any JSON value; the method's input."},
+            "data": ANY_DATA if spec.schema is None else spec.schema.schema,
             "token": {"type": "string"},
         },
     }
+    if spec.description:
+        body["description"] = spec.description
+    return body
+
+
+def _method_entry(spec: MethodSpec) -> dict[str, Any]:
+    entry: dict[str, Any] = {"name": f"{spec.module}.{spec.name}", "format": spec.format}
+    if spec.description:
+        entry["description"] = spec.description
+    if spec.schema is not None:
+        entry["data"] = spec.schema.schema
+    if spec.returns is not None:
+        entry["returns"] = spec.returns.schema  # the result before its format is applied
+    return entry
 
 
 def build_document(specs: list[MethodSpec], session_name: str) -> dict[str, Any]:
@@ -127,5 +158,5 @@ def build_document(specs: list[MethodSpec], session_name: str) -> dict[str, Any]
             {"ApiKeyAuth": [], "BearerAuth": []},
             {"ApiKeyAuth": [], "SessionCookie": []},
         ],
-        "x-eqsash-methods": [{"name": f"{spec.module}.{spec.name}", "format": spec.format} for spec in specs],
+        "x-eqsash-methods": [_method_entry(spec) for spec in specs],
     }

@@ -77,3 +77,25 @@ def test_schemathesis_finds_no_failure_against_the_make_run_server(live_server, 
         check=False,
     )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+
+
+def test_a_methods_schemas_and_description_are_in_the_document_which_stays_valid(api, memory_store):
+    from openapi_spec_validator import validate
+
+    from chalicelib import runtime
+    from chalicelib.auth import accounts
+    from chalicelib.services.notes import Service
+
+    accounts.create_user(memory_store, "ann", [], "a long password", runtime.now())
+    doc = document(api, token=api.login("ann", "a long password")["token"])
+    validate(doc)
+    bodies = doc["paths"]["/api"]["post"]["requestBody"]["content"]["application/json"]["schema"]["oneOf"]
+    save = next(body for body in bodies if body["title"] == "notes.save")
+    declared = Service.api["save"]
+    assert save["properties"]["data"] == declared["schema"]
+    assert save["description"] == declared["description"]
+    entry = next(entry for entry in doc["x-eqsash-methods"] if entry["name"] == "notes.get")
+    assert entry["returns"] == Service.api["get"]["returns"]
+    assert entry["description"] == "One of your notes, by id."  # the docstring's first line
+    details = doc["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["details"]
+    assert details["maxItems"] == 20

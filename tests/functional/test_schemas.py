@@ -103,3 +103,18 @@ def test_an_internal_call_is_validated_but_not_converted():
     with pytest.raises(InvalidInput) as caught:
         internal_api.call("notes", "list", {"limit": "5"}, user=User("ann"))
     assert caught.value.details == [{"path": "/limit", "message": "must be an integer"}]
+
+
+def test_discovery_lists_each_methods_description_and_schemas(api, token):
+    from chalicelib.services.notes import Service
+
+    listed = {
+        entry["name"]: entry
+        for entry in json.loads(api.call("system", "methods", token=token).body)["methods"]
+    }
+    save = listed["notes.save"]
+    assert save["description"] == Service.api["save"]["description"]
+    assert save["schema"] == Service.api["save"]["schema"]
+    assert save["returns"] == Service.api["save"]["returns"]
+    assert listed["notes.list"]["description"].startswith("Your notes in id order")
+    assert listed["demo.echo"]["schema"] is None and listed["demo.echo"]["returns"] is None

@@ -73,7 +73,35 @@ def test_a_user_may_call_the_open_methods_and_those_of_its_roles(registry):
 
 def test_a_method_is_described_by_its_full_name_and_format(registry):
     described = [describe(spec) for spec in callable_by(registry, User("ann"))]
-    assert described[0] == {"name": "m.mine", "module": "m", "method": "mine", "format": "json"}
+    assert described[0] == {
+        "name": "m.mine",
+        "module": "m",
+        "method": "mine",
+        "format": "json",
+        "description": None,
+        "schema": None,
+        "returns": None,
+    }
+
+
+def test_a_method_is_described_with_its_description_and_schemas():
+    from chalicelib.declarations import MethodSpec
+    from chalicelib.schema import Validator
+
+    spec = MethodSpec(
+        "m",
+        "x",
+        "external",
+        description="Adds.",
+        schema=Validator({"type": "integer"}),
+        returns=Validator(True),
+    )
+    described = describe(spec)
+    assert (described["description"], described["schema"], described["returns"]) == (
+        "Adds.",
+        {"type": "integer"},
+        True,
+    )
 
 
 def test_the_matrix_roles_are_the_implicit_ones_then_every_named_role():
