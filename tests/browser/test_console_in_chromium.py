@@ -231,3 +231,52 @@ def test_a_page_of_another_origin_is_refused_by_the_browser(dev_server, other_si
     outcome = page.evaluate(CROSS_ORIGIN_CALL, [f"{dev_server.base}/api", ADMIN_PASSWORD])
     assert "refused" in outcome and "Failed to fetch" in outcome["refused"]
     assert any("CORS policy" in text for text in desktop.errors), desktop.errors
+
+
+def test_a_form_made_from_a_methods_schema_is_filled_and_sent(dev_server, desktop):
+    page = desktop.page
+    page.goto(dev_server.console_url)
+    log_in(page)
+    method_button(page, "notes.save").wait_for()
+    assert "Create or replace a note" in method_button(page, "notes.save").text_content()
+
+    method_button(page, "notes.save").click()
+    assert page.locator("#method-description").text_content().startswith("Create or replace a note")
+    assert page.get_by_label("Form from its schema").is_checked()
+    field = lambda name: page.locator(f"#schema-fields [data-name='{name}']")  # noqa: E731
+    assert field("id").get_attribute("aria-required") == "true"
+    assert field("text").get_attribute("aria-required") == "true"
+    assert field("pinned").get_attribute("aria-required") is None
+    assert field("version").get_attribute("type") == "number"
+    assert page.locator("#schema-fields .required").count() == 2
+
+    field("id").fill("first-note")
+    field("text").fill("written in a form")
+    field("pinned").select_option(label="true")
+    field("version").fill("0")
+    sent = json.loads(page.get_by_label("data as JSON (empty: no data)").input_value())
+    assert sent == {"id": "first-note", "text": "written in a form", "pinned": True, "version": 0}
+    page.get_by_role("button", name="Call", exact=True).click()
+    page.locator("#body-text", has_text='"version": 1').wait_for()
+    assert answer_json(page) == {"id": "first-note", "version": 1}
+
+    page.get_by_role("button", name="Call", exact=True).click()  # again, still expecting a new note
+    page.locator("#answer-status", has_text="409").wait_for()
+
+    field("id").fill("Not An Id")
+    field("version").fill("")
+    page.get_by_role("button", name="Call", exact=True).click()
+    page.locator("#answer-status", has_text="422").wait_for()
+    assert "/id: must match the pattern" in page.locator("#answer-explain").text_content()
+
+    method_button(page, "notes.get").click()
+    field("id").fill("first-note")
+    page.get_by_label("GET").check()  # the form's value goes in the query as strings
+    page.get_by_role("button", name="Call", exact=True).click()
+    page.locator("#body-text", has_text="written in a form").wait_for()
+    assert answer_json(page)["pinned"] is True
+
+    method_button(page, "demo.hello").click()  # no schema: back to the JSON editor
+    assert page.get_by_label("Form from its schema").is_disabled()
+    assert page.get_by_label("data as JSON (empty: no data)").is_editable()
+    assert desktop.errors_besides_refused_calls() == []

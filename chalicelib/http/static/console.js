@@ -14,7 +14,7 @@
     not_found: "There is nothing at this address.",
     payload_too_large: "The data is larger than the gateway accepts (its MAX_BODY_BYTES setting). Send less.",
     unsupported_media_type: "The gateway does not read a body of that type; it reads form fields, multipart and JSON.",
-    invalid_input: "The method refused the data it was given; its message says why.",
+    invalid_input: "The method refused the data it was given; its message (and the list of problems, each at a place in the data) says why.",
     too_many_attempts: "Too many failed logins for this username: it is locked for a while (15 minutes by default). Wait, then try again.",
     unavailable: "The gateway's storage did not answer. Nothing was granted; try again in a moment.",
     internal: "The server failed. The answer carries no detail on purpose; the gateway's log says why."
@@ -30,7 +30,7 @@
   var $ = function (id) { return document.getElementById(id); };
   // /console -> /api, /api/console -> /api/api (API Gateway's stage prefix), wherever the page is served.
   var endpoint = new URL(location.pathname.replace(/console\/?$/, "api"), location.origin).href;
-  var state = { token: null, session: null, user: null, methods: [], fieldCount: 0 };
+  var state = { token: null, session: null, user: null, methods: [], fieldCount: 0, schema: null };
 
   function key() { return $("key").value.trim(); }
 
@@ -167,6 +167,14 @@
       title.appendChild(element("strong", answer.error.code));
       if (answer.error.message) { title.appendChild(document.createTextNode(": " + answer.error.message)); }
       box.appendChild(title);
+      var details = answer.json && answer.json.error && answer.json.error.details;
+      if (Array.isArray(details) && details.length) {
+        var problems = element("ul", undefined, "details");
+        details.forEach(function (detail) {
+          problems.appendChild(element("li", (detail.path || "data") + ": " + detail.message));
+        });
+        box.appendChild(problems);
+      }
       box.appendChild(element("p", help(answer.error)));
     }
     $("request-text").textContent = requestText(answer.request);
@@ -215,6 +223,7 @@
       button.setAttribute("aria-pressed", String(spec.name === $("target").value.trim()));
       button.appendChild(element("span", spec.name, "name"));
       button.appendChild(element("span", spec.format ? spec.format : "as is", "format"));
+      if (spec.description) { button.appendChild(element("span", spec.description, "summary")); }
       button.addEventListener("click", function () { chooseMethod(spec.name); });
       var item = element("li");
       item.appendChild(button);
@@ -224,13 +233,16 @@
       option.label = spec.format || "as is";
       names.appendChild(option);
     });
+    markChosen();  // the chosen method's description and schema form, as this caller may now see them
   }
 
   function chooseMethod(name) {
     $("target").value = name;
     markChosen();
     var mode = document.querySelector("input[name=mode]:checked").value;
-    var next = mode === "json" ? $("data-json") : document.querySelector("#fields input");
+    var next = mode === "json" ? $("data-json")
+      : mode === "schema" ? document.querySelector("#schema-fields input, #schema-fields select, #schema-fields textarea")
+      : document.querySelector("#fields input");
     (next || $("call")).focus();
   }
 
@@ -239,6 +251,141 @@
     document.querySelectorAll("#methods button").forEach(function (button) {
       button.setAttribute("aria-pressed", String(button.dataset.name === chosen));
     });
+    var spec = state.methods.filter(function (candidate) { return candidate.name === chosen; })[0];
+    var description = $("method-description");
+    description.textContent = spec && spec.description ? spec.description : "";
+    description.hidden = !(spec && spec.description);
+    var schema = spec && spec.schema && typeof spec.schema === "object" ? spec.schema : null;
+    if (schema !== state.schema) { buildSchemaForm(schema); }
+  }
+
+  // -- a form made from the chosen method's declared schema ----------------------------------
+
+  function kindOf(schema) {
+    var type = schema && schema.type;
+    if (Array.isArray(type)) { type = type.filter(function (t) { return t !== "null"; })[0]; }
+    if (schema && Array.isArray(schema.enum)) { return "enum"; }
+    return type || "json";
+  }
+
+  // One labelled control for a value of `schema`; read() gives [present, value] or throws.
+  function schemaControl(name, schema, required, n) {
+    var box = element("div", undefined, "schema-field");
+    var id = "schema-field-" + n;
+    var label = element("label");
+    label.htmlFor = id;
+    label.appendChild(element("code", name));
+    if (required) {
+      label.appendChild(document.createTextNode(" "));
+      var mark = element("span", "*", "required");
+      mark.setAttribute("aria-label", "required");
+      label.appendChild(mark);
+    }
+    var kind = kindOf(schema);
+    var control;
+    if (kind === "enum" || kind === "boolean") {
+      control = element("select");
+      var choices = kind === "boolean" ? [true, false] : schema.enum;
+      control.appendChild(element("option", "(leave out)"));
+      control.options[0].value = "";
+      choices.forEach(function (choice, i) {
+        var option = element("option", typeof choice === "string" ? choice : JSON.stringify(choice));
+        option.value = String(i);
+        control.appendChild(option);
+      });
+      control.read = function () {
+        return control.value === "" ? [false] : [true, choices[Number(control.value)]];
+      };
+    } else if (kind === "object" || kind === "array" || kind === "json") {
+      control = element("textarea");
+      control.rows = 2;
+      control.spellcheck = false;
+      control.placeholder = kind === "array" ? "[ ... ] as JSON" : "a JSON value";
+      control.read = function () {
+        var text = control.value.trim();
+        if (!text) { return [false]; }
+        try { return [true, JSON.parse(text)]; } catch (failure) {
+          throw new Error(name + " is not valid JSON: " + failure.message);
+        }
+      };
+    } else {
+      control = element("input");
+      control.type = kind === "integer" || kind === "number" ? "number" : "text";
+      if (kind === "integer") { control.step = "1"; }
+      if (typeof schema.minimum === "number") { control.min = String(schema.minimum); }
+      if (typeof schema.maximum === "number") { control.max = String(schema.maximum); }
+      if (typeof schema.maxLength === "number") { control.maxLength = schema.maxLength; }
+      control.spellcheck = false;
+      control.read = function () {
+        if (control.value === "") { return [false]; }
+        if (kind !== "integer" && kind !== "number") { return [true, control.value]; }
+        var number = Number(control.value);
+        if (!isFinite(number)) { throw new Error(name + " must be a number"); }
+        return [true, number];
+      };
+    }
+    control.id = id;
+    control.className = "schema-input";
+    control.dataset.name = name;
+    if (required) { control.setAttribute("aria-required", "true"); }
+    var hints = [];
+    if (schema.description) { hints.push(schema.description); }
+    if (schema.default !== undefined) { hints.push("default: " + JSON.stringify(schema.default)); }
+    box.appendChild(label);
+    box.appendChild(control);
+    if (hints.length) {
+      var hint = element("p", hints.join(" · "), "hint");
+      hint.id = id + "-hint";
+      control.setAttribute("aria-describedby", hint.id);
+      box.appendChild(hint);
+    }
+    return { box: box, read: control.read };
+  }
+
+  function buildSchemaForm(schema) {
+    state.schema = schema;
+    state.schemaControls = [];
+    var holder = $("schema-fields");
+    clear(holder);
+    var radio = document.querySelector("input[name=mode][value=schema]");
+    radio.disabled = !schema;
+    if (!schema) {
+      if (radio.checked) { document.querySelector("input[name=mode][value=json]").checked = true; }
+      showMode();
+      return;
+    }
+    var n = 0;
+    if (kindOf(schema) === "object" && schema.properties) {
+      var required = schema.required || [];
+      Object.keys(schema.properties).forEach(function (name) {
+        n += 1;
+        var control = schemaControl(name, schema.properties[name] || {}, required.indexOf(name) !== -1, n);
+        control.name = name;
+        state.schemaControls.push(control);
+        holder.appendChild(control.box);
+      });
+    } else {
+      var single = schemaControl("data", schema, false, 1);
+      single.name = null;
+      state.schemaControls.push(single);
+      holder.appendChild(single.box);
+    }
+    radio.checked = true;
+    showMode();
+  }
+
+  function readSchemaForm() {
+    var single = state.schemaControls.length === 1 && state.schemaControls[0].name === null;
+    if (single) {
+      var read = state.schemaControls[0].read();
+      return read[0] ? { kind: "json", value: read[1] } : { kind: "none" };
+    }
+    var value = {};
+    state.schemaControls.forEach(function (control) {
+      var read = control.read();
+      if (read[0]) { value[control.name] = read[1]; }
+    });
+    return { kind: "json", value: value };
   }
 
   function showSession() {
@@ -355,12 +502,23 @@
 
   function showMode() {
     var mode = document.querySelector("input[name=mode]:checked").value;
-    $("json-editor").hidden = mode !== "json";
+    $("schema-editor").hidden = mode !== "schema";
+    $("json-editor").hidden = mode !== "json" && mode !== "schema";  // beside the form, showing what it sends
+    $("data-json").readOnly = mode === "schema";
     $("fields-editor").hidden = mode !== "fields";
+    if (mode === "schema") { syncJson(); }
+  }
+
+  function syncJson() {
+    try {
+      var data = readSchemaForm();
+      $("data-json").value = data.kind === "none" ? "" : JSON.stringify(data.value, null, 2);
+    } catch (ignored) { /* shown when the call is made */ }
   }
 
   function readData() {
     var mode = document.querySelector("input[name=mode]:checked").value;
+    if (mode === "schema") { return readSchemaForm(); }
     if (mode === "fields") {
       var rows = [];
       document.querySelectorAll("#fields li").forEach(function (item) {
@@ -425,6 +583,8 @@
     $("call-form").addEventListener("submit", callMethod);
     $("target").addEventListener("input", markChosen);
     $("add-field").addEventListener("click", function () { addField().focus(); });
+    $("schema-fields").addEventListener("input", syncJson);
+    $("schema-fields").addEventListener("change", syncJson);
     document.querySelectorAll("input[name=mode]").forEach(function (radio) {
       radio.addEventListener("change", showMode);
     });
