@@ -160,8 +160,12 @@ class Client:
         return dispatch.call(ctx, module, method, data)
 
     def _token(self, caller: User) -> str:
-        """A token for the caller in this client's store, as users.login would have made it."""
-        if caller not in self._tokens:
+        """A token for the caller in this client's store, as users.login would have made it.
+
+        A new one when the last was revoked (the caller logged out or changed its password).
+        """
+        known = self._tokens.get(caller)
+        if known is None or self.store.get_credential("token", digest(known)) is None:
             secret, now = new_secret(), int(self.clock())
             roles = tuple(caller.roles)
             record = CredentialRecord(
