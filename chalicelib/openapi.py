@@ -92,7 +92,7 @@ def _method_entry(spec: MethodSpec) -> dict[str, Any]:
     if spec.schema is not None:
         entry["data"] = spec.schema.schema
     if spec.returns is not None:
-        entry["returns"] = spec.returns.schema  # the result before its format is applied
+        entry["returns"] = spec.returns.schema  # the answer's body, as its format renders the result
     return entry
 
 

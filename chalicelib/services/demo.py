@@ -2,6 +2,13 @@
 
 from chalicelib.errors import ApiError
 
+# `returns` schemas describe what an HTTP caller receives; the module's tests check them.
+USER = {
+    "type": "object",
+    "required": ["username", "roles"],
+    "properties": {"username": {"type": "string"}, "roles": {"type": "array", "items": {"type": "string"}}},
+}
+
 
 class Service:
     api = {
@@ -12,23 +19,83 @@ class Service:
             "access": ["administrator"],
             "format": "json_object",
             "method": "get_user_id_plus",
+            # What the caller receives: json_object makes the list of roles an object.
+            "returns": {
+                "type": "object",
+                "required": ["id", "roles"],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "roles": {"type": "object", "additionalProperties": {"type": "string"}},
+                },
+            },
         },
         # Open to everyone, PHP json_encode output.
-        "hello": {"type": "external", "format": "json"},
+        "hello": {
+            "type": "external",
+            "format": "json",
+            "returns": {
+                "type": "object",
+                "required": ["greeting", "links", "pi"],
+                "properties": {
+                    "greeting": {"type": "string"},
+                    "links": {"type": "array", "items": {"type": "string"}},
+                    "pi": {"type": "number"},
+                },
+            },
+        },
         # No format: a str goes out as text/plain, verbatim.
         "echo": {"type": "external"},
         # Any logged-in user.
-        "whoami": {"type": "external", "access": ["authenticated"], "format": "json"},
+        "whoami": {"type": "external", "access": ["authenticated"], "format": "json", "returns": USER},
         # Only callers without credentials (the implicit role `anonymous`).
-        "guest_only": {"type": "external", "access": ["anonymous"], "format": "json"},
+        "guest_only": {
+            "type": "external",
+            "access": ["anonymous"],
+            "format": "json",
+            "returns": {
+                "type": "object",
+                "required": ["welcome"],
+                "properties": {"welcome": {"const": "guest"}},
+            },
+        },
         # External, and it calls an internal method in-process as the same user.
-        "stats": {"type": "external", "format": "json_object"},
+        "stats": {
+            "type": "external",
+            "format": "json_object",
+            "returns": {
+                "type": "object",
+                "required": ["words", "sizes"],
+                "properties": {
+                    "words": {"type": "integer", "minimum": 0},
+                    "sizes": {"type": "object", "additionalProperties": {"type": "integer"}},
+                },
+            },
+        },
         # Internal: other code of the system may call it, HTTP callers never see it.
         "count_words": {"type": "internal"},
-        # A method that refuses with its own status and code.
-        "check_age": {"type": "external", "format": "json"},
+        # A method that refuses with its own status and code (notes shows a schema doing this instead).
+        "check_age": {
+            "type": "external",
+            "format": "json",
+            "returns": {
+                "type": "object",
+                "required": ["age", "adult"],
+                "properties": {
+                    "age": {"type": "integer", "minimum": 0, "maximum": 200},
+                    "adult": {"type": "boolean"},
+                },
+            },
+        },
         # Headers and cookies added to the HTTP answer.
-        "greet_with_cookie": {"type": "external", "format": "json"},
+        "greet_with_cookie": {
+            "type": "external",
+            "format": "json",
+            "returns": {
+                "type": "object",
+                "required": ["greeted"],
+                "properties": {"greeted": {"const": True}},
+            },
+        },
     }
 
     def get_api(self):

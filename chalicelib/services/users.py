@@ -8,13 +8,66 @@ from chalicelib.auth import accounts
 from chalicelib.context import Context
 from chalicelib.errors import BadRequest
 
+USER = {
+    "type": "object",
+    "required": ["username", "roles"],
+    "additionalProperties": False,
+    "properties": {"username": {"type": "string"}, "roles": {"type": "array", "items": {"type": "string"}}},
+}
+
 
 class Service:
     api = {
-        "login": {"type": "external", "format": "json"},
-        "logout": {"type": "external", "access": ["authenticated"], "format": "json"},
-        "me": {"type": "external", "access": ["authenticated"], "format": "json"},
-        "change_password": {"type": "external", "access": ["authenticated"], "format": "json"},
+        "login": {
+            "type": "external",
+            "format": "json",
+            "description": "Log in with a username and password: a token, and a session (also as a cookie).",
+            "returns": {
+                "type": "object",
+                "required": ["token", "expires_at", "session", "session_name", "user"],
+                "additionalProperties": False,
+                "properties": {
+                    "token": {"type": "string"},
+                    "expires_at": {"type": "integer"},
+                    "session": {"type": "string"},
+                    "session_name": {"type": "string"},
+                    "user": USER,
+                },
+            },
+        },
+        "logout": {
+            "type": "external",
+            "access": ["authenticated"],
+            "format": "json",
+            "description": "End the token or session this call came with.",
+            "returns": {
+                "type": "object",
+                "required": ["logged_out"],
+                "properties": {"logged_out": {"const": True}},
+            },
+        },
+        "me": {
+            "type": "external",
+            "access": ["authenticated"],
+            "format": "json",
+            "description": "Who the caller is: the username and its own roles.",
+            "returns": USER,
+        },
+        "change_password": {
+            "type": "external",
+            "access": ["authenticated"],
+            "format": "json",
+            "description": "Change your password; every other token and session of yours ends.",
+            "returns": {
+                "type": "object",
+                "required": ["changed", "ended_credentials"],
+                "additionalProperties": False,
+                "properties": {
+                    "changed": {"const": True},
+                    "ended_credentials": {"type": "integer", "minimum": 0},
+                },
+            },
+        },
     }
 
     def login(self, data: Any, ctx: Context) -> dict[str, Any]:
