@@ -344,6 +344,7 @@ def _node(schema: object) -> Node:
     if "string" in kinds:
         convertible = ()
     type_message = f"must be {_type_words(kinds)}"
+    whole_floats = "integer" in kinds and "number" not in kinds
 
     if "enum" in schema:
         allowed = frozenset(identity_key(item) for item in schema["enum"])
@@ -378,6 +379,8 @@ def _node(schema: object) -> Node:
             if not any(_has_type(value, kind) for kind in kinds):
                 problems.add(path, type_message)
                 return value
+            if whole_floats and isinstance(value, float):
+                value = int(value)  # 72.0 is an integer to JSON Schema; the method gets the int
         for check in checks:
             check(value, path, problems)
         if isinstance(value, str):

@@ -224,6 +224,12 @@ def test_json_equality_in_enum_const_and_unique_items():
     ]
 
 
+def test_a_whole_float_where_an_integer_is_asked_arrives_as_an_int():
+    value = Validator({"type": "object", "properties": {"n": {"type": "integer"}}}).validate({"n": 72.0})
+    assert value == {"n": 72} and type(value["n"]) is int
+    assert type(Validator({"type": ["integer", "number"]}).validate(72.0)) is float
+
+
 def test_integer_and_number_follow_json_not_python():
     assert problems({"type": "integer"}, 3.0) == []
     assert problems({"type": "integer"}, True) == [("", "must be an integer")]
