@@ -80,6 +80,8 @@ def _call_body(spec: MethodSpec) -> dict[str, Any]:
             "token": {"type": "string"},
         },
     }
+    if spec.schema is not None and spec.schema.apply(None)[1]:
+        body["required"] = ["module", "method", "data"]  # the schema refuses absent data
     if spec.description:
         body["description"] = spec.description
     return body
