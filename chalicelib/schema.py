@@ -335,17 +335,63 @@ def _node(schema: object) -> Node:
     if schema is False:
         return _refuse
     assert isinstance(schema, Mapping)
-    checks: list[Callable[[Any, Path, _Problems], None]] = []  # on a value of the right type
+    typed, type_message = _type_step(schema)
+    checks = _value_checks(schema)  # on a value of the right type, whatever the type
+    number_checks = _number_checks(schema)
+    string_checks = _string_checks(schema)
+    array_node = _array_node(schema)
+    object_node = _object_node(schema)
 
-    kinds: tuple[str, ...] = ()
-    if "type" in schema:
-        kinds = tuple(schema["type"]) if isinstance(schema["type"], list) else (schema["type"],)
-    convertible = tuple(kind for kind in kinds if kind in ("integer", "number", "boolean"))
-    if "string" in kinds:
-        convertible = ()
-    type_message = f"must be {_type_words(kinds)}"
+    def node(value: Any, path: Path, problems: _Problems, coerce: bool) -> Any:
+        if typed is not None:
+            value, fits = typed(value, coerce)
+            if not fits:
+                problems.add(path, type_message)
+                return value
+        for check in checks:
+            check(value, path, problems)
+        if isinstance(value, str):
+            for check in string_checks:
+                check(value, path, problems)
+        elif isinstance(value, dict):
+            if object_node is not None:
+                value = object_node(value, path, problems, coerce)
+        elif isinstance(value, list):
+            if array_node is not None:
+                value = array_node(value, path, problems, coerce)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            for check in number_checks:
+                check(value, path, problems)
+        return value
+
+    return node
+
+
+def _type_step(schema: Mapping[str, Any]) -> tuple[Callable[[Any, bool], tuple[Any, bool]] | None, str]:
+    """The `type` step, giving (the value converted where asked, whether it is of a declared type),
+    and the message when it is not; None without `type`."""
+    if "type" not in schema:
+        return None, ""
+    kinds = tuple(schema["type"]) if isinstance(schema["type"], list) else (schema["type"],)
+    convertible = (
+        () if "string" in kinds else tuple(k for k in kinds if k in ("integer", "number", "boolean"))
+    )
     whole_floats = "integer" in kinds and "number" not in kinds
 
+    def typed(value: Any, coerce: bool) -> tuple[Any, bool]:
+        if coerce and convertible and isinstance(value, str):
+            value = _from_text(value, convertible)
+        if not any(_has_type(value, kind) for kind in kinds):
+            return value, False
+        if whole_floats and isinstance(value, float):
+            value = int(value)  # 72.0 is an integer to JSON Schema; the method gets the int
+        return value, True
+
+    return typed, f"must be {_type_words(kinds)}"
+
+
+def _value_checks(schema: Mapping[str, Any]) -> list[Callable[[Any, Path, _Problems], None]]:
+    checks: list[Callable[[Any, Path, _Problems], None]] = []
     if "enum" in schema:
         allowed = frozenset(identity_key(item) for item in schema["enum"])
         enum_message = "must be one of: " + ", ".join(_shown(item) for item in schema["enum"][:10])
@@ -366,38 +412,7 @@ def _node(schema: object) -> Node:
                 problems.add(path, const_message)
 
         checks.append(const)
-
-    number_checks = _number_checks(schema)
-    string_checks = _string_checks(schema)
-    array_node = _array_node(schema)
-    object_node = _object_node(schema)
-
-    def node(value: Any, path: Path, problems: _Problems, coerce: bool) -> Any:
-        if kinds:
-            if coerce and convertible and isinstance(value, str):
-                value = _from_text(value, convertible)
-            if not any(_has_type(value, kind) for kind in kinds):
-                problems.add(path, type_message)
-                return value
-            if whole_floats and isinstance(value, float):
-                value = int(value)  # 72.0 is an integer to JSON Schema; the method gets the int
-        for check in checks:
-            check(value, path, problems)
-        if isinstance(value, str):
-            for check in string_checks:
-                check(value, path, problems)
-        elif isinstance(value, dict):
-            if object_node is not None:
-                value = object_node(value, path, problems, coerce)
-        elif isinstance(value, list):
-            if array_node is not None:
-                value = array_node(value, path, problems, coerce)
-        elif isinstance(value, int | float) and not isinstance(value, bool):
-            for check in number_checks:
-                check(value, path, problems)
-        return value
-
-    return node
+    return checks
 
 
 def _bound_check(holds: Callable[[Any], bool], message: str) -> Callable[[Any, Path, _Problems], None]:
