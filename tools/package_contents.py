@@ -22,6 +22,8 @@ SERVICES = Path("chalicelib") / "services"
 # The keys of config.json that this module reads; chalice ignores them.
 EXAMPLES_KEY = "example_modules"
 SHIPPED_EXAMPLES_KEY = "shipped_example_modules"
+# In chalicelib, so that a module's tests import it as chalicelib.testing, but never run by Lambda.
+DEVELOPMENT_ONLY = frozenset({Path("chalicelib") / "testing.py"})
 
 
 class ContentsError(Exception):
@@ -74,5 +76,6 @@ def runtime_files(stage: str, project_dir: Path = PROJECT_ROOT) -> Iterator[Path
             and not _is_cache(relative)
             and not path.name.startswith(".")
             and relative not in excluded
+            and relative not in DEVELOPMENT_ONLY
         ):
             yield relative

@@ -143,7 +143,8 @@ def test_no_development_tool_test_or_example_is_in_the_zip(names):
     tops = {name.split("/", 1)[0] for name in names}
     assert not tops & {"tools", "bench", "tests", "docs", ".chalice", "vendor", "build"}
     leaves = {PurePosixPath(name).name for name in names if name.startswith(("chalicelib/", "app"))}
-    assert not leaves & {"devserver.py", "localstore.py", "packaging.py", "demo.py", "greeting.py"}
+    assert not leaves & {"devserver.py", "localstore.py", "packaging.py", "testing.py"}
+    assert not leaves & {"demo.py", "greeting.py", "notes.py"}
 
 
 def test_the_example_schedule_calls_a_module_that_prod_ships(resources, names):
@@ -297,4 +298,4 @@ def test_a_config_that_names_examples_wrongly_is_refused(tmp_path, config, messa
 def test_the_committed_config_keeps_the_examples_for_dev_and_none_for_prod():
     config = package_contents.load_config()
     assert package_contents.excluded_examples(config, "dev") == frozenset()
-    assert package_contents.excluded_examples(config, "prod") == {"demo", "greeting"}
+    assert package_contents.excluded_examples(config, "prod") == {"demo", "greeting", "notes"}

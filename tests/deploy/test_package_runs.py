@@ -123,7 +123,7 @@ def test_the_package_serves_a_public_and_a_token_request_from_a_read_only_direct
     assert public["statusCode"] == 200, public["body"]
     methods = {f"{m['module']}.{m['method']}" for m in body(public)["methods"]}
     assert "users.login" in methods
-    assert not {name for name in methods if name.startswith(("demo.", "greeting."))}
+    assert not {name for name in methods if name.startswith(("demo.", "greeting.", "notes."))}
     assert token["statusCode"] == 200, token["body"]
     assert body(token) == {"username": USERNAME, "roles": ["editor"]}
     assert_served_from_the_package_alone(report)
