@@ -33,7 +33,7 @@ def answer_json(page):
 def log_in(page, password=ADMIN_PASSWORD):
     page.get_by_label("Username").fill("admin")
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
 
 
 def test_make_run_prints_the_console_address_with_the_key(dev_server):
