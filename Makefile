@@ -29,7 +29,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	    "or name it: make PYTHON=/path/to/python$(MIN_PYTHON)" >&2; exit 1; }
 	@if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 13))'; then \
 	  echo "$(VENV) was made by $$($(PY) -V); making it anew with $(PYTHON)"; rm -rf $(VENV); fi
-	$(PYTHON) -m venv $(VENV)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $(STAMP)
 

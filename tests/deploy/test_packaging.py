@@ -131,7 +131,7 @@ def test_the_makefile_finds_a_python_of_the_runtime_by_itself():
     )
     assert result.returncode == 0, result.stderr
     creates = next(line for line in result.stdout.splitlines() if line.endswith("-m venv .venv"))
-    python = creates.removesuffix(" -m venv .venv")
+    python = creates.removesuffix(" -m venv .venv").rpartition("|| ")[2]
     version = subprocess.run(
         [python, "-c", "import sys; print(sys.version_info >= (3, 13))"],
         capture_output=True,

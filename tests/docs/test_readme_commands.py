@@ -106,10 +106,18 @@ def _runnable_in_the_repository(module: str) -> bool:
     return True
 
 
+# Tools the docs run that the requirement files install, not the repository.
+INSTALLED_TOOLS = {"pytest"}
+
+
 def test_every_python_module_the_docs_run_is_a_module_of_the_repository():
     named = {(module, _name(doc)) for doc in DOCUMENTS for module in _PYTHON_M.findall(_code(_text(doc)))}
     assert {module for module, _ in named} >= {"tools.devserver", "tools.packaging", "chalicelib.admin"}
-    assert sorted(pair for pair in named if not _runnable_in_the_repository(pair[0])) == []
+    unknown = [
+        pair for pair in named if pair[0] not in INSTALLED_TOOLS and not _runnable_in_the_repository(pair[0])
+    ]
+    assert sorted(unknown) == []
+    assert all(importlib.util.find_spec(tool) is not None for tool in INSTALLED_TOOLS)
 
 
 # The README's examples: each command followed by a `# {...}` comment must print exactly that
@@ -237,3 +245,17 @@ def test_the_first_module_answers_as_the_readme_says(first_module, client):
         assert f"{address.scheme}://{address.netloc}" == README_HOST
         answer = client.http.get(f"{address.path}?{address.query}")
         assert _matches(expected, answer.body.decode()), command
+
+
+def test_the_first_modules_test_in_the_readme_passes(first_module, monkeypatch):
+    from chalicelib import testing
+
+    registry, section = first_module
+    source = [body for language, body in _FENCE.findall(section) if language == "python"][-1]
+    assert "testing.Client()" in source
+    monkeypatch.setattr(testing, "Registry", lambda: registry)  # the README's module, not the tree's
+    namespace: dict[str, object] = {}
+    exec(compile(source, "README.md", "exec"), namespace)  # noqa: S102 - the README's own test
+    tests = [value for name, value in namespace.items() if name.startswith("test_") and callable(value)]
+    assert len(tests) == 1
+    tests[0]()
