@@ -4,9 +4,9 @@ Decisions beyond DESIGN section 2: a verb other than GET or POST is MethodNotAll
 surrogate anywhere in the fields (query, form, multipart, JSON) is BadRequest, as PHP refuses it;
 a body names no charset but UTF-8 or ASCII (anything else is 415: a firewall in front of the API
 reads bytes, and cp037 or UTF-16 would carry past it what it cannot read); a multipart body holds
-at most MAX_FIELDS parts, like a form body; multipart part content and names are strict UTF-8
-whatever their own charset says; a JSON number too large for a double (1e400) is refused rather
-than made infinite; cookie values are taken as sent (not URL-decoded).
+at most MAX_FIELDS parts, like a form body, and is read by `multipart` in linear time; a JSON
+number too large for a double (1e400) is refused rather than made infinite; cookie values are
+taken as sent (not URL-decoded).
 """
 
 from __future__ import annotations
@@ -29,8 +29,6 @@ from chalicelib.errors import (
 from chalicelib.http import brackets
 
 if TYPE_CHECKING:
-    from email.message import Message
-
     from chalice.app import Request
 
 MAX_FIELDS = 1000  # query, form and multipart fields in one request part (PHP: max_input_vars)
@@ -192,7 +190,7 @@ def _body_fields(raw: bytes, content_type: str | None) -> dict[str, object]:
     if kind == _FORM:
         return brackets.parse_fields(_form_pairs(raw, _codec(options)))
     if kind == _MULTIPART:
-        return brackets.parse_fields(_multipart_pairs(raw, options.get("boundary")))
+        return brackets.parse_fields(_multipart_pairs(raw, options))
     if is_json_type(kind):
         return _json_fields(_decode(raw, _codec(options)))
     raise UnsupportedMediaType(f"Content-Type {kind[:_SHOWN]!r} is not read; send form, multipart or JSON")
@@ -256,53 +254,15 @@ def _form_pairs(raw: bytes, codec: str) -> list[Pair]:
     return list(_checked(pairs))
 
 
-def _multipart_pairs(raw: bytes, boundary: str | None) -> list[Pair]:
+def _multipart_pairs(raw: bytes, options: Mapping[str, str]) -> list[Pair]:
     """The fields of a multipart/form-data body as text, in order; a file part is read as text."""
+    boundary = options.get("boundary")
     if boundary is None or not _BOUNDARY.fullmatch(boundary):
         raise BadRequest("multipart/form-data needs a valid boundary parameter")
-    from email.errors import MessageError
+    _codec(options)  # the body's own charset, if it names one, is refused as for other bodies
+    from chalicelib.http import multipart  # lazily: python-multipart only for multipart bodies
 
-    try:
-        return _read_multipart(raw, boundary)
-    except (MessageError, LookupError, ValueError):  # the stdlib parser's own faults on hostile headers
-        raise BadRequest("malformed multipart body") from None
-
-
-def _read_multipart(raw: bytes, boundary: str) -> list[Pair]:
-    """Parse with the stdlib email parser (policy HTTP); any parser defect is a BadRequest."""
-    from email.parser import BytesParser
-    from email.policy import HTTP
-
-    head = f'Content-Type: multipart/form-data; boundary="{boundary}"\r\n\r\n'.encode("ascii")
-    message = BytesParser(policy=HTTP).parsebytes(head + raw)
-    parts = list(message.iter_parts()) if message.is_multipart() and not message.defects else None
-    if parts is None:
-        raise BadRequest("malformed multipart body")
-    if len(parts) > MAX_FIELDS:
-        raise BadRequest(f"a multipart body may hold at most {MAX_FIELDS} fields")
-    return [_multipart_field(part) for part in parts]
-
-
-def _multipart_field(part: Message) -> Pair:
-    """One multipart part as (name, UTF-8 text); a part without a name, or not text, is refused."""
-    from email.utils import collapse_rfc2231_value
-
-    for _, value in part.raw_items():
-        _utf8(value.encode("utf-8", "surrogateescape"))  # non-ASCII header bytes come surrogate-escaped
-    name = part.get_param("name", header="content-disposition")
-    name = None if name is None else collapse_rfc2231_value(name)
-    payload = part.get_payload(decode=True)
-    if not isinstance(name, str) or not isinstance(payload, bytes) or part.defects:
-        raise BadRequest("malformed multipart part: it needs a form-data name and a text body")
-    return name, _utf8(payload)
-
-
-def _utf8(raw: bytes) -> str:
-    """Strict UTF-8 for multipart content and headers."""
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise BadRequest("a multipart part is not valid UTF-8") from None
+    return multipart.read_fields(raw, boundary, MAX_FIELDS)  # strict UTF-8: no lone surrogate
 
 
 def _json_fields(text: str) -> dict[str, object]:
