@@ -12,6 +12,7 @@ from chalicelib.errors import ConfigError as ConfigError  # noqa: PLC0414 - re-e
 
 SAMPLE_API_KEY = "12345"
 LOCAL_STAGES = frozenset({"dev", "local", "test"})
+MAX_FAILURES_PER_USER = 1000
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # An origin as a browser serialises it: lower-case scheme and host, optional port, nothing after.
 _ORIGIN = re.compile(r"[a-z][a-z0-9+.-]*://(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:[0-9]{1,5})?")
@@ -36,7 +37,8 @@ class Settings(NamedTuple):
     session_ttl_seconds: int = 86400
     session_max_seconds: int = 30 * 86400
     max_body_bytes: int = 1024 * 1024
-    login_max_failures: int = 5
+    login_max_failures: int = 5  # per username and client address
+    login_max_failures_per_user: int = 100  # per username, all addresses together
     login_window_seconds: int = 15 * 60
     log_level: str = "INFO"
     cors_origins: tuple[str, ...] = ()
@@ -127,6 +129,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         session_max_seconds=_read(env, "SESSION_MAX_SECONDS", _positive_int, defaults.session_max_seconds),
         max_body_bytes=_read(env, "MAX_BODY_BYTES", _positive_int, defaults.max_body_bytes),
         login_max_failures=_read(env, "LOGIN_MAX_FAILURES", _positive_int, defaults.login_max_failures),
+        login_max_failures_per_user=_read(
+            env, "LOGIN_MAX_FAILURES_PER_USER", _positive_int, defaults.login_max_failures_per_user
+        ),
         login_window_seconds=_read(env, "LOGIN_WINDOW_SECONDS", _positive_int, defaults.login_window_seconds),
         log_level=_read(env, "LOG_LEVEL", _as_is, defaults.log_level).upper(),
         cors_origins=_read(env, "CORS_ORIGINS", _origins, defaults.cors_origins),
@@ -135,6 +140,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     if settings.log_level not in LOG_LEVELS:
         raise ConfigError(
             f"setting LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {settings.log_level!r}"
+        )
+    if settings.login_max_failures_per_user > MAX_FAILURES_PER_USER:
+        # Every counted check of a window lives in one storage item, which DynamoDB caps at 400 KB.
+        raise ConfigError(
+            f"setting LOGIN_MAX_FAILURES_PER_USER must be at most {MAX_FAILURES_PER_USER}, "
+            f"got {settings.login_max_failures_per_user}"
         )
     if not settings.session_name.isidentifier():
         raise ConfigError(f"setting SESSION_NAME must be an identifier, got {settings.session_name!r}")

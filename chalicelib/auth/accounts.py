@@ -19,6 +19,8 @@ from chalicelib.storage.base import CredentialRecord, NoSuchUser, Store, UserRec
 _USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}")
 _ROLE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,63}")
 WRONG_LOGIN = "wrong username or password"
+# The client address of a password check made without one (an internal call, a script).
+UNKNOWN_ADDRESS = "unknown"
 
 
 class Login(NamedTuple):
@@ -67,26 +69,48 @@ def _password_matches(user: UserRecord | None, password: str) -> bool:
     return passwords.verify_password(user.password_hash, password) and not user.disabled
 
 
-def _take_attempt(store: Store, settings: Settings, username: str, now: int) -> None:
-    """Count this password check before making it; 429 once the window holds the limit."""
+def _take_attempt(store: Store, settings: Settings, username: str, address: str, now: int) -> str:
+    """Count this password check before making it; 429 while the username is locked for the address.
+
+    Returns the attempt's id, which a successful check uncounts.
+    """
     attempt_id = new_attempt_id()
     if not store.take_attempt(
-        username, attempt_id, now, settings.login_window_seconds, settings.login_max_failures
+        username,
+        address,
+        attempt_id,
+        now=now,
+        window_seconds=settings.login_window_seconds,
+        limit=settings.login_max_failures,
+        user_limit=settings.login_max_failures_per_user,
     ):
         raise TooManyAttempts("too many failed logins for this username; try again later")
+    return attempt_id
 
 
-def login(store: Store, settings: Settings, username: str, password: str, now: int) -> Login:
-    """A new token and session; 401 for a wrong name, password or a disabled user, 429 while locked."""
+def login(
+    store: Store,
+    settings: Settings,
+    username: str,
+    password: str,
+    now: int,
+    *,
+    address: str = UNKNOWN_ADDRESS,
+) -> Login:
+    """A new token and session; 401 for a wrong name, password or a disabled user, 429 while locked.
+
+    `address` is the client's, as API Gateway saw it: failures lock the username for that address
+    only (and for everyone past the per-username cap), so no one can lock the owner out from elsewhere.
+    """
     if _USERNAME.fullmatch(username) is None:
         passwords.burn_verify_time(password[: passwords.MAX_LENGTH])
         raise InvalidCredentials(WRONG_LOGIN)
-    _take_attempt(store, settings, username, now)
+    attempt_id = _take_attempt(store, settings, username, address, now)
     user = store.get_user(username)
     matched = _password_matches(user, password)  # verifies against a dummy hash for an unknown user
     if user is None or not matched:
         raise InvalidCredentials(WRONG_LOGIN)  # the attempt stays counted
-    store.clear_failures(username)
+    store.clear_address_failures(username, address, attempt_id)
     issued = _issue(store, settings, user, now)
     return _settle_race(store, issued)
 
@@ -163,15 +187,16 @@ def change_password(
     new: object,
     current: Credential | None,
     now: int,
+    address: str = UNKNOWN_ADDRESS,
 ) -> int:
     """Set a new password after checking the old one; ends every other token and session."""
     new_password = passwords.check_password_rule(new)
-    _take_attempt(store, settings, username, now)
+    attempt_id = _take_attempt(store, settings, username, address, now)
     user = store.get_user(username)
     matched = _password_matches(user, old)
     if user is None or not matched:
         raise InvalidInput("old_password is not the current password")
-    store.clear_failures(username)
+    store.clear_address_failures(username, address, attempt_id)
     store.set_password_hash(username, passwords.hash_password(new_password))
     return revoke_all(store, username, keep=current)
 

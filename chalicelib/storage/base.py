@@ -151,17 +151,39 @@ class Store(Protocol):
         """Copy roles onto a stored credential; False, and nothing written, for one that is gone."""
         ...
 
-    def take_attempt(self, username: str, attempt_id: str, now: int, window_seconds: int, limit: int) -> bool:
-        """Count one password check for the username; False (locked) once `limit` are counted in the window.
+    def take_attempt(
+        self,
+        username: str,
+        address: str,
+        attempt_id: str,
+        *,
+        now: int,
+        window_seconds: int,
+        limit: int,
+        user_limit: int,
+    ) -> bool:
+        """Count one password check for the username from a client address; False (locked) when full.
 
-        Counted atomically, so parallel checks cannot pass the limit, and by `attempt_id`, so one
-        attempt counts once however often its write is retried. The window opens with its first
-        attempt and closes `window_seconds` later.
+        Locked means `limit` checks are counted for this username from this address, or
+        `user_limit` from all addresses together; a refused check is not counted, so checks from a
+        locked address never fill the username's count for everyone. Counted atomically, so
+        parallel checks cannot pass a limit, and by `attempt_id`, so one attempt counts once
+        however often its write is retried. One window per username holds both counts: it opens
+        with its first check and closes `window_seconds` later.
+        """
+        ...
+
+    def clear_address_failures(self, username: str, address: str, attempt_id: str) -> None:
+        """After a successful check: the address is no longer locked for the username, and this
+        check no longer counts toward the username's count.
+
+        Every other check stays in the username's count until the window passes (those of other
+        addresses are not the caller's to forgive). Writes nothing when the username has no window.
         """
         ...
 
     def clear_failures(self, username: str) -> None:
-        """Forget the username's counted attempts (after a successful check)."""
+        """Forget every counted check of the username (an administrator's unlock, a new password)."""
         ...
 
     # Modules' own items (storage/items.py checks names and sizes, and holds the JSON): `module` and

@@ -1,8 +1,10 @@
 """Users, credentials and login failures in one DynamoDB table: every DynamoDB detail lives here.
 
-Items (key `pk`): `user#<name>`, `token#<sha256>`, `session#<sha256>`, `attempts#<name>`, and
-modules' own items `item#<module>#<collection>#<key>`. Credential items carry `owner` (the global
-secondary index OWNER_INDEX) and the owner's roles, so an authenticated request costs one read.
+Items (key `pk`): `user#<name>`, `token#<sha256>`, `session#<sha256>`, `attempts#<name>` (the
+username's counted password checks: all of them in `attempts`, those of each client address in an
+attribute `from <address>`), and modules' own items `item#<module>#<collection>#<key>`. Credential
+items carry `owner` (the global secondary index OWNER_INDEX) and the owner's roles, so an
+authenticated request costs one read.
 Module items carry `item_scope` (`<module>#<collection>`) and `item_key`, the keys of
 COLLECTION_INDEX that `list_items` queries in key order; other items lack them, so that index
 holds module items only. `expires_at` is the TTL attribute; TTL deletion is late,
@@ -144,6 +146,11 @@ def _too_large(exc: Exception) -> bool:
     response = getattr(exc, "response", None)
     error = response.get("Error", {}) if isinstance(response, dict) else {}
     return error.get("Code") == "ValidationException" and "size" in str(error.get("Message", "")).lower()
+
+
+def _address_attribute(address: str) -> str:
+    """The attribute of an attempts item that holds one client address's attempts."""
+    return f"from {address}"
 
 
 def _user_from_item(item: dict[str, Any]) -> UserRecord:
@@ -448,45 +455,79 @@ class DynamoStore:
 
     # -- login failures ----------------------------------------------------------------------
 
-    def take_attempt(self, username: str, attempt_id: str, now: int, window_seconds: int, limit: int) -> bool:
-        """Count one password check in the username's window; False (locked) when `limit` are counted.
+    def take_attempt(
+        self,
+        username: str,
+        address: str,
+        attempt_id: str,
+        *,
+        now: int,
+        window_seconds: int,
+        limit: int,
+        user_limit: int,
+    ) -> bool:
+        """Count one password check in the username's window; False (locked) when a limit is reached.
 
-        The attempts are a string set of attempt ids, so a write that botocore retries after a lost
-        answer adds nothing the second time (an ADD of a number would count it twice). The count is
-        taken before the password is checked, in one conditional write, so parallel guesses cannot
-        get past the limit. A window opens at the first attempt and expires on its own; a
-        successful check clears it (clear_failures).
+        The attempts are string sets of attempt ids (all of them, and the address's own), so a
+        write that botocore retries after a lost answer adds nothing the second time (an ADD of a
+        number would count it twice). The count is taken before the password is checked, in one
+        conditional write, so parallel guesses cannot get past a limit; a refused check adds
+        nothing. A window opens at the first attempt and expires on its own.
         """
         key = _attempts_key(username)
+        names = {"#a": _address_attribute(address)}
         values = {
             ":id": {"SS": [attempt_id]},
             ":idv": _s(attempt_id),
             ":e": _n(now + window_seconds),
             ":now": _n(now),
             ":limit": _n(limit),
+            ":user_limit": _n(user_limit),
         }
         with self._translated("take-attempt"):
             for _ in range(2):  # a second round only when another request reopened the window meanwhile
                 if self._write_if(
                     self.client.update_item,
                     Key=key,
-                    UpdateExpression="ADD attempts :id SET expires_at = if_not_exists(expires_at, :e)",
-                    ConditionExpression=(
-                        "attribute_not_exists(pk) OR contains(attempts, :idv)"
-                        " OR (expires_at > :now AND size(attempts) < :limit)"
+                    UpdateExpression=(
+                        "ADD attempts :id, #a :id SET expires_at = if_not_exists(expires_at, :e)"
                     ),
+                    # A set emptied by clear_address_failures is absent, and size() of nothing is false.
+                    ConditionExpression=(
+                        "attribute_not_exists(pk) OR contains(#a, :idv) OR (expires_at > :now"
+                        " AND (attribute_not_exists(attempts) OR size(attempts) < :user_limit)"
+                        " AND (attribute_not_exists(#a) OR size(#a) < :limit))"
+                    ),
+                    ExpressionAttributeNames=names,
                     ExpressionAttributeValues=values,
                 ):
                     return True
-                # The limit is reached, or the old window passed and TTL has not removed it yet.
+                # A limit is reached, or the old window passed and TTL has not removed it yet.
                 if self._write_if(
                     self.client.put_item,
-                    Item={**key, "attempts": values[":id"], TTL_ATTRIBUTE: values[":e"]},
+                    Item={
+                        **key,
+                        "attempts": values[":id"],
+                        names["#a"]: values[":id"],
+                        TTL_ATTRIBUTE: values[":e"],
+                    },
                     ConditionExpression="expires_at <= :now",
                     ExpressionAttributeValues={":now": values[":now"]},
                 ):
                     return True
         return False
+
+    def clear_address_failures(self, username: str, address: str, attempt_id: str) -> None:
+        """Unlock the address and uncount this check; never creates an item (it would have no expiry)."""
+        with self._translated("clear-address-failures"):
+            self._write_if(
+                self.client.update_item,
+                Key=_attempts_key(username),
+                UpdateExpression="REMOVE #a DELETE attempts :id",
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeNames={"#a": _address_attribute(address)},
+                ExpressionAttributeValues={":id": {"SS": [attempt_id]}},
+            )
 
     def clear_failures(self, username: str) -> None:
         with self._translated("clear-failures"):

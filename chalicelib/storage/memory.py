@@ -23,11 +23,14 @@ from chalicelib.storage.base import (
 
 
 class _Attempts:
-    __slots__ = ("expires_at", "ids")
+    """A username's window: every counted attempt, and those of each client address."""
+
+    __slots__ = ("by_address", "expires_at", "ids")
 
     def __init__(self, expires_at: int) -> None:
         self.expires_at = expires_at
         self.ids: set[str] = set()
+        self.by_address: dict[str, set[str]] = {}
 
 
 class MemoryStore:
@@ -112,16 +115,36 @@ class MemoryStore:
 
     # -- counted attempts --------------------------------------------------------------------
 
-    def take_attempt(self, username: str, attempt_id: str, now: int, window_seconds: int, limit: int) -> bool:
+    def take_attempt(
+        self,
+        username: str,
+        address: str,
+        attempt_id: str,
+        *,
+        now: int,
+        window_seconds: int,
+        limit: int,
+        user_limit: int,
+    ) -> bool:
         with self._lock:
             attempts = self._attempts.get(username)
             if attempts is None or attempts.expires_at <= now:
                 attempts = self._attempts[username] = _Attempts(now + window_seconds)
-            if attempt_id not in attempts.ids:
-                if len(attempts.ids) >= limit:
-                    return False
-                attempts.ids.add(attempt_id)
+            from_address = attempts.by_address.get(address, set())
+            if attempt_id in from_address:
+                return True
+            if len(from_address) >= limit or len(attempts.ids) >= user_limit:
+                return False
+            attempts.ids.add(attempt_id)
+            attempts.by_address.setdefault(address, set()).add(attempt_id)
             return True
+
+    def clear_address_failures(self, username: str, address: str, attempt_id: str) -> None:
+        with self._lock:
+            attempts = self._attempts.get(username)
+            if attempts is not None:
+                attempts.ids.discard(attempt_id)
+                attempts.by_address.pop(address, None)
 
     def clear_failures(self, username: str) -> None:
         with self._lock:

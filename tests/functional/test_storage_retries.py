@@ -33,8 +33,43 @@ def retry_once_after_success(store, operation: str) -> list[int]:
 
 def test_a_retried_attempt_is_counted_once(moto_store):
     retries = retry_once_after_success(moto_store, "UpdateItem")
-    results = [moto_store.take_attempt("ann", f"a{i}", NOW, 900, 2) for i in range(3)]
+    results = [
+        moto_store.take_attempt(
+            "ann", "192.0.2.1", f"a{i}", now=NOW, window_seconds=900, limit=2, user_limit=9
+        )
+        for i in range(3)
+    ]
     assert retries == [1]
+    assert results == [True, True, False]
+
+
+def test_a_retried_new_window_is_counted_once(moto_store):
+    """The conditional put that opens a window after the last one passed, sent twice."""
+    attempt = moto_store.take_attempt
+    for i in range(2):
+        attempt("ann", "192.0.2.1", f"old{i}", now=NOW, window_seconds=900, limit=2, user_limit=9)
+    retries = retry_once_after_success(moto_store, "PutItem")
+    later = NOW + 900
+    results = [
+        attempt("ann", "192.0.2.1", f"a{i}", now=later, window_seconds=900, limit=2, user_limit=9)
+        for i in range(3)
+    ]
+    assert retries == [1]
+    assert results == [True, True, False]
+
+
+def test_a_retried_unlock_of_an_address_leaves_the_state_of_one_call(moto_store):
+    attempt = moto_store.take_attempt
+    for i in range(2):
+        attempt("ann", "192.0.2.1", f"a{i}", now=NOW, window_seconds=900, limit=2, user_limit=3)
+    retries = retry_once_after_success(moto_store, "UpdateItem")
+    moto_store.clear_address_failures("ann", "192.0.2.1", "a1")
+    assert retries == [1]
+    # a0 still counts for the username (2 of 3 left), none for the address.
+    results = [
+        attempt("ann", "192.0.2.1", f"b{i}", now=NOW, window_seconds=900, limit=2, user_limit=3)
+        for i in range(3)
+    ]
     assert results == [True, True, False]
 
 
@@ -58,7 +93,9 @@ def test_a_retried_user_creation_is_not_user_exists(moto_store):
 def test_four_logins_with_retried_writes_are_never_locked_out(api, moto_store, operation):
     accounts.create_user(moto_store, "ann", ["editor"], PASSWORD, runtime.now())
     for _ in range(4):
-        moto_store.take_attempt("ann", f"wrong-{_}", runtime.now(), 900, 5)  # four failed checks
+        moto_store.take_attempt(  # four failed checks
+            "ann", "127.0.0.1", f"wrong-{_}", now=runtime.now(), window_seconds=900, limit=5, user_limit=100
+        )
     retries = retry_once_after_success(moto_store, operation)
     response = api.call("users", "login", {"username": "ann", "password": PASSWORD})
     assert retries == [1]

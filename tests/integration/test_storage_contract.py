@@ -106,8 +106,25 @@ def test_an_expired_session_does_not_slide(any_store):
     assert any_store.slide_session("s1", NOW + 500, NOW + 101) is False
 
 
-def _attempt(store, username: str, now: int, attempt_id: str | None = None, limit: int = 3) -> bool:
-    return store.take_attempt(username, attempt_id or f"a{now}-{uuid.uuid4().hex}", now, 900, limit)
+def _attempt(
+    store,
+    username: str,
+    now: int,
+    attempt_id: str | None = None,
+    limit: int = 3,
+    *,
+    address: str = "192.0.2.1",
+    user_limit: int = 100,
+) -> bool:
+    return store.take_attempt(
+        username,
+        address,
+        attempt_id or f"a{now}-{uuid.uuid4().hex}",
+        now=now,
+        window_seconds=900,
+        limit=limit,
+        user_limit=user_limit,
+    )
 
 
 def test_attempts_are_counted_up_to_the_limit_within_a_window(any_store):
@@ -366,3 +383,86 @@ def test_the_largest_item_is_stored_and_one_byte_more_is_payload_too_large(any_s
         notes.put("notes", key, {"t": "x" * (filler + 1)})
     assert (caught.value.status, caught.value.code) == (413, "payload_too_large")
     assert notes.list("notes")[0][0]["_key"] == key
+
+
+# Lockout per username and client address, with a cap per username across addresses (DESIGN 4).
+
+
+def test_a_locked_address_leaves_other_addresses_free(any_store):
+    assert [_attempt(any_store, "ann", NOW + i, address="198.51.100.7") for i in range(4)] == [True] * 3 + [
+        False
+    ]
+    assert _attempt(any_store, "ann", NOW + 5, address="203.0.113.1") is True
+    assert _attempt(any_store, "ann", NOW + 6, address="2001:db8::1") is True
+
+
+def test_the_cap_per_username_locks_every_address(any_store):
+    addresses = [f"198.51.100.{i}" for i in range(5)]
+    results = [_attempt(any_store, "ann", NOW, address=address, user_limit=4) for address in addresses]
+    assert results == [True, True, True, True, False]
+    assert _attempt(any_store, "ann", NOW + 1, address="203.0.113.1", user_limit=4) is False
+    assert _attempt(any_store, "bob", NOW + 1, address="203.0.113.1", user_limit=4) is True
+
+
+def test_checks_refused_at_a_locked_address_do_not_fill_the_username_cap(any_store):
+    for i in range(50):
+        _attempt(any_store, "ann", NOW + i, address="198.51.100.7", user_limit=5)
+    # Only the first three from 198.51.100.7 counted, so the owner still has two elsewhere.
+    assert [_attempt(any_store, "ann", NOW + 60, address="203.0.113.1", user_limit=5) for _ in range(3)] == [
+        True,
+        True,
+        False,
+    ]
+
+
+def test_a_retried_attempt_counts_once_for_the_address_and_the_username(any_store):
+    for _ in range(4):
+        assert _attempt(any_store, "ann", NOW, attempt_id="same", address="198.51.100.7", user_limit=2)
+    assert _attempt(any_store, "ann", NOW + 1, address="203.0.113.1", user_limit=2) is True
+    assert _attempt(any_store, "ann", NOW + 2, address="203.0.113.2", user_limit=2) is False
+
+
+def test_a_successful_check_unlocks_its_address_and_is_not_counted(any_store):
+    for i in range(2):
+        _attempt(any_store, "ann", NOW + i, address="198.51.100.7")  # two failures elsewhere
+    for i in range(2):
+        _attempt(any_store, "ann", NOW + i, address="203.0.113.1")
+    assert _attempt(any_store, "ann", NOW + 3, attempt_id="ok", address="203.0.113.1", user_limit=5)
+    any_store.clear_address_failures("ann", "203.0.113.1", "ok")
+    # 203.0.113.1 starts again from nothing; 198.51.100.7 keeps its two.
+    assert [_attempt(any_store, "ann", NOW + 4, address="203.0.113.1") for _ in range(4)] == [True] * 3 + [
+        False
+    ]
+    assert [_attempt(any_store, "ann", NOW + 5, address="198.51.100.7") for _ in range(2)] == [True, False]
+
+
+def test_the_successful_check_leaves_room_in_the_username_cap(any_store):
+    for i in range(5):
+        assert _attempt(any_store, "ann", NOW + i, attempt_id=f"ok{i}", address="203.0.113.1", user_limit=2)
+        any_store.clear_address_failures("ann", "203.0.113.1", f"ok{i}")
+    assert _attempt(any_store, "ann", NOW + 6, address="198.51.100.7", user_limit=2) is True
+
+
+def test_clearing_an_address_without_a_window_writes_nothing_that_locks(any_store):
+    any_store.clear_address_failures("ann", "203.0.113.1", "never-taken")
+    assert [_attempt(any_store, "ann", NOW + i, address="203.0.113.1") for i in range(4)] == [True] * 3 + [
+        False
+    ]
+
+
+def test_clearing_the_failures_unlocks_every_address(any_store):
+    for i in range(3):
+        _attempt(any_store, "ann", NOW + i, address="198.51.100.7", user_limit=3)
+    assert _attempt(any_store, "ann", NOW + 4, address="203.0.113.1", user_limit=3) is False
+    any_store.clear_failures("ann")
+    assert _attempt(any_store, "ann", NOW + 5, address="198.51.100.7", user_limit=3) is True
+    assert _attempt(any_store, "ann", NOW + 5, address="203.0.113.1", user_limit=3) is True
+
+
+def test_a_passed_window_forgets_every_address(any_store):
+    for i in range(3):
+        _attempt(any_store, "ann", NOW + i, address="198.51.100.7")
+    assert _attempt(any_store, "ann", NOW + 900, address="203.0.113.1") is True
+    assert [_attempt(any_store, "ann", NOW + 901, address="198.51.100.7") for _ in range(4)] == [True] * 3 + [
+        False
+    ]

@@ -95,3 +95,10 @@ def test_the_console_switch_reads_on_and_off(raw, expected):
 def test_a_console_switch_that_is_neither_on_nor_off_is_a_clear_error():
     with pytest.raises(ConfigError, match="CONSOLE must be on or off"):
         load_settings({**BASE, "CONSOLE": "maybe"})
+
+
+def test_the_per_username_failure_cap_defaults_to_100_and_is_bounded():
+    assert load_settings(BASE).login_max_failures_per_user == 100
+    assert load_settings({**BASE, "LOGIN_MAX_FAILURES_PER_USER": "20"}).login_max_failures_per_user == 20
+    with pytest.raises(ConfigError, match="LOGIN_MAX_FAILURES_PER_USER must be at most 1000"):
+        load_settings({**BASE, "LOGIN_MAX_FAILURES_PER_USER": "1001"})
