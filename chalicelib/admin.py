@@ -66,6 +66,11 @@ def _revoke(store: Store, args: argparse.Namespace) -> str:
     return f"{accounts.revoke_user(store, args.name)} tokens and sessions of {args.name} ended"
 
 
+def _unlock(store: Store, args: argparse.Namespace) -> str:
+    accounts.unlock_user(store, args.name)
+    return f"user {args.name} unlocked (failed logins from every address forgotten)"
+
+
 def _access_matrix(args: argparse.Namespace) -> tuple[str, int]:
     """Roles by external methods; under --strict, an open method not on the allow-list, or a broken
     module (whose methods cannot be judged), fails."""
@@ -159,6 +164,7 @@ def _parser() -> argparse.ArgumentParser:
     add("disable-user", _disable, "disable a user and end its tokens and sessions")
     add("enable-user", _enable, "enable a disabled user")
     add("revoke-user", _revoke, "end all tokens and sessions of a user")
+    add("unlock-user", _unlock, "forget a user's failed logins, lifting every lockout at once")
     add("list-users", _list_users, "list users, their status and roles (no secrets)")
     matrix = commands.add_parser(
         "access-matrix", help="roles by external methods; flags methods open to everyone"

@@ -235,8 +235,16 @@ def revoke_user(store: Store, username: str) -> int:
 
 
 def set_password(store: Store, username: str, password: str) -> int:
-    """The administrator sets a password; every credential of the user ends."""
+    """The administrator sets a password; every credential of the user ends, every lock is lifted."""
     if store.get_user(username) is None:
         raise NoSuchUser(username)
     store.set_password_hash(username, passwords.hash_password(password))
+    store.clear_failures(username)
     return revoke_all(store, username)
+
+
+def unlock_user(store: Store, username: str) -> None:
+    """Forget the user's failed password checks, from every address: every lock is lifted at once."""
+    if store.get_user(username) is None:
+        raise NoSuchUser(username)
+    store.clear_failures(username)

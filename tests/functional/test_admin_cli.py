@@ -11,6 +11,8 @@ import pytest
 from chalicelib import admin
 from tests.conftest import PROJECT_ROOT
 
+NOW = 1_800_000_000
+
 
 @pytest.fixture
 def store(memory_store):
@@ -68,7 +70,14 @@ def test_set_roles_disable_enable_revoke(store, monkeypatch, capsys):
 
 
 def test_commands_on_an_unknown_user_exit_1(store, monkeypatch, capsys):
-    for command in (["set-roles", "--role", "x"], ["disable-user"], ["enable-user"], ["revoke-user"]):
+    commands = (
+        ["set-roles", "--role", "x"],
+        ["disable-user"],
+        ["enable-user"],
+        ["revoke-user"],
+        ["unlock-user"],
+    )
+    for command in commands:
         code, _, err = run(store, monkeypatch, capsys, *command, "ghost")
         assert code == 1 and "ghost" in err, command
 
@@ -79,6 +88,36 @@ def test_set_password_reads_stdin(store, monkeypatch, capsys):
         store, monkeypatch, capsys, "set-password", "ann", "--password-stdin", stdin="a newer password\n"
     )
     assert code == 0 and "a newer password" not in out
+
+
+def _lock_out(store, address: str, count: int) -> None:
+    for index in range(count):
+        store.take_attempt(
+            "ann", address, f"{address}-{index}", now=NOW, window_seconds=900, limit=5, user_limit=100
+        )
+
+
+def _locked(store, address: str) -> bool:
+    return not store.take_attempt(
+        "ann", address, "probe", now=NOW + 1, window_seconds=900, limit=5, user_limit=100
+    )
+
+
+def test_unlock_user_lifts_every_lockout_of_the_user(store, monkeypatch, capsys):
+    run(store, monkeypatch, capsys, "create-user", "ann", "--password-stdin", stdin="a long password\n")
+    _lock_out(store, "198.51.100.7", 5)
+    _lock_out(store, "203.0.113.1", 5)
+    code, out, _ = run(store, monkeypatch, capsys, "unlock-user", "ann")
+    assert code == 0 and "ann unlocked" in out
+    assert not _locked(store, "198.51.100.7") and not _locked(store, "203.0.113.1")
+
+
+def test_set_password_lifts_the_lockouts_of_the_user(store, monkeypatch, capsys):
+    run(store, monkeypatch, capsys, "create-user", "ann", "--password-stdin", stdin="a long password\n")
+    _lock_out(store, "198.51.100.7", 5)
+    stdin = "a newer password\n"
+    assert run(store, monkeypatch, capsys, "set-password", "ann", "--password-stdin", stdin=stdin)[0] == 0
+    assert not _locked(store, "198.51.100.7")
 
 
 def test_create_user_requires_password_stdin():
