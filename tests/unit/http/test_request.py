@@ -640,3 +640,56 @@ def test_the_fields_of_a_json_body_are_known_as_typed() -> None:
     assert post('{"module": "m"}', "application/vnd.api+json", query={"data": ["1"]}).json_fields == {
         "module"
     }
+
+
+ESCAPE_TOKENS = [
+    "\\ud83d",
+    "\\ude00",
+    "\\uD800",
+    "\\uDFFF",
+    "\\udbff",
+    "\\udc00",
+    "\\\\",
+    "\\u005c",
+    "\\u0041",
+]
+ESCAPE_TOKENS += ["ud800", "a", "é", '\\"']
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(ESCAPE_TOKENS), max_size=8).map("".join), max_size=4))
+def test_a_lone_surrogate_is_refused_exactly_when_the_decoded_json_holds_one(strings: list[str]) -> None:
+    text = '{"data": [' + ", ".join(f'"{string}"' for string in strings) + "]}"
+    decoded = json.loads(text)["data"]
+    holds_one = any(not _encodes(string) for string in decoded)
+    try:
+        post(text.encode(), JSON)
+    except BadRequest as refused:
+        assert holds_one and "surrogate" in refused.message
+    else:
+        assert not holds_one
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def test_json_nesting_counts_every_branch_of_every_field() -> None:
+    def nested(levels: int) -> str:
+        return "[" * levels + "]" * levels
+
+    assert (
+        post(f'{{"a": [1, {{"b": {nested(MAX_DEPTH - 2)}}}], "c": {nested(MAX_DEPTH)}}}', JSON).params["a"][0]
+        == 1
+    )
+    with pytest.raises(BadRequest, match="nested too deeply"):
+        post(f'{{"a": [1, {{"b": {nested(MAX_DEPTH - 1)}}}], "c": 1}}', JSON)
+
+
+def test_brackets_inside_json_strings_are_not_nesting() -> None:
+    text = "[{" * 100 + '\\"' + "}]" * 100
+    assert post(json.dumps({"a": text, "b": [[text]]}), JSON).params["a"] == text
