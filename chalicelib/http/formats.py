@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -65,8 +66,10 @@ _CONTAINERS: Final = frozenset({dict, list, tuple})
 _SCALARS_AS_IS: Final = frozenset({str, bool, type(None)})
 _PLAIN_SCALARS: Final = _SCALARS_AS_IS | {int, float}
 _EXACT_TYPES: Final = _PLAIN_SCALARS | _CONTAINERS
-# A float Python prints as "10.0" where PHP prints "10": the only text the fast path rewrites.
+# The floats the fast path rewrites: "10.0" where PHP prints "10", and the exponent forms, which
+# Python prints "1e-05" and "1e+16" where PHP prints "1.0e-5" and "10000000000000000".
 _INTEGRAL_FLOAT: Final = re.compile(r"\.0(?=[,\]}])")
+_FLOAT_TEXT: Final = re.compile(r"(?<=[\[,:])-?[0-9]+(?:\.0|(?:\.[0-9]+)?e[+-][0-9]+)(?=[,\]}])")
 _LONE_SURROGATE: Final = re.compile(
     r"\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f])|(?<!\\ud[89ab][0-9a-f]{2})\\ud[c-f][0-9a-f]{2}"
 )
@@ -97,12 +100,13 @@ def _render(value: object, force_object: bool) -> str:
     except (TypeError, ValueError) as exc:  # unsupported type, NaN or infinity, a cycle, a huge int
         raise UnrenderableValue(str(exc)) from exc
     try:
-        integral_floats = _check_each(subject) if len(out) < _SURVEY_FROM else _survey(subject)
+        integral, exponent = _check_each(subject) if len(out) < _SURVEY_FROM else _survey(subject)
     except _NeedsSlowPath:
         return _encode_slowly(value, force_object)
-    if integral_floats:
-        out, found = _INTEGRAL_FLOAT.subn("", out)
-        if found != integral_floats:  # some string holds text like "1.0,": let the slow path decide
+    rewrites = integral + exponent
+    if rewrites:
+        out, found = _FLOAT_TEXT.subn(_php_float_match, out) if exponent else _INTEGRAL_FLOAT.subn("", out)
+        if found != rewrites:  # some string holds text like "1.0,": let the slow path decide
             return _encode_slowly(value, force_object)
     return _finish(out)
 
@@ -145,14 +149,14 @@ def objectify(node: Any) -> Any:
     return {key: objectify(item) for key, item in node.items()}
 
 
-# Both checks prove that the C encoder's output needs at most the integral-float rewrite and
-# count those floats; on anything else they raise _NeedsSlowPath. They run after the C encoder
-# accepted the value, so it holds no cycle and no NaN.
+# Both checks prove that the C encoder's output needs at most the float rewrites and count the
+# floats of each kind (integral, exponent form); on anything else they raise _NeedsSlowPath. They
+# run after the C encoder accepted the value, so it holds no cycle and no NaN.
 
 
-def _check_each(root: Any) -> int:
+def _check_each(root: Any) -> tuple[int, int]:
     """The check for small values: one value at a time, depth first."""
-    integral_floats = 0
+    integral = exponent = 0
     stack = [_enter(root, 0)]
     while stack:
         for item in stack[-1]:
@@ -163,7 +167,11 @@ def _check_each(root: Any) -> int:
                 if item > PHP_INT_MAX or item < PHP_INT_MIN:
                     raise _NeedsSlowPath  # PHP decodes it as a float
             elif kind is float:
-                integral_floats += _is_integral_float(item)
+                size = abs(item)
+                if size >= _EXPONENT_FROM or (size < _EXPONENT_BELOW and item):
+                    exponent += 1
+                elif item.is_integer():
+                    integral += 1
             elif kind is dict or kind is list or kind is tuple:
                 stack.append(_enter(item, len(stack)))
                 break
@@ -171,7 +179,7 @@ def _check_each(root: Any) -> int:
                 raise _NeedsSlowPath  # a subclass, or a type the slow path will refuse
         else:
             stack.pop()
-    return integral_floats
+    return integral, exponent
 
 
 def _enter(container: Any, depth: int) -> Iterator[Any]:
@@ -185,22 +193,13 @@ def _enter(container: Any, depth: int) -> Iterator[Any]:
     return iter(container.values())
 
 
-def _is_integral_float(number: float) -> bool:
-    if number.is_integer():
-        if -_EXPONENT_FROM < number < _EXPONENT_FROM:
-            return True
-    elif _EXPONENT_BELOW <= abs(number) < _EXPONENT_FROM:
-        return False
-    raise _NeedsSlowPath  # Python prints it in exponent form, differently from PHP
-
-
-def _survey(root: Any) -> int:
+def _survey(root: Any) -> tuple[int, int]:
     """The check for large values: breadth first, a whole level of nesting at a time.
 
     Each level is handled with C-level helpers (map, zip, compress, set) rather than value by
     value, which would cost about as much as the encoding itself.
     """
-    integral_floats = 0
+    integral = exponent = 0
     frontier: list[Any] = [root]
     for _level in range(_MAX_DEPTH):
         dicts, sequences = _split_dicts(frontier)
@@ -224,13 +223,15 @@ def _survey(root: Any) -> int:
                     raise _NeedsSlowPath  # PHP decodes it as a float
             if float in types:
                 floats = group if kinds is None else list(compress(group, map(is_, kinds, repeat(float))))
-                integral_floats += _count_integral_floats(floats)
+                counted = _count_floats(floats)
+                integral += counted[0]
+                exponent += counted[1]
             if not types.isdisjoint(_CONTAINERS):
                 frontier.extend(
                     group if kinds is None else compress(group, map(_CONTAINERS.__contains__, kinds))
                 )
         if not frontier:
-            return integral_floats
+            return integral, exponent
     raise UnrenderableValue(f"nested deeper than {_MAX_DEPTH} levels")
 
 
@@ -263,15 +264,17 @@ def _value_groups(rows: list[Any]) -> list[Collection[Any]]:
     return [list(chain.from_iterable(rows))]
 
 
-def _count_integral_floats(floats: Collection[float]) -> int:
-    if max(floats) >= _EXPONENT_FROM or min(floats) <= -_EXPONENT_FROM:
-        raise _NeedsSlowPath  # Python prints these in exponent form, differently from PHP
-    if (
-        min(map(abs, floats)) < _EXPONENT_BELOW
-        and min(filter(None, map(abs, floats)), default=1.0) < _EXPONENT_BELOW
+def _count_floats(floats: Collection[float]) -> tuple[int, int]:
+    """How many print as integral floats ("10.0") and how many in exponent form, at C speed."""
+    integral = sum(map(float.is_integer, floats))
+    sizes = list(map(abs, floats))
+    if max(sizes) < _EXPONENT_FROM and (
+        min(sizes) >= _EXPONENT_BELOW or min(filter(None, sizes), default=1.0) >= _EXPONENT_BELOW
     ):
-        raise _NeedsSlowPath
-    return sum(map(float.is_integer, floats))
+        return integral, 0
+    large = sum(map(_EXPONENT_FROM.__le__, sizes))  # all integral: doubles this large have no fraction
+    small = sum(map(_EXPONENT_BELOW.__gt__, sizes)) - sizes.count(0.0)
+    return integral - large, large + small
 
 
 # The slow path: a complete encoder in Python, iterative so that depth never meets the recursion
@@ -390,7 +393,16 @@ def _php_int(number: int) -> str:
 def _php_float(number: float) -> str:
     if not math.isfinite(number):
         raise UnrenderableValue(f"cannot render {number!r}")
-    text = float.__repr__(number)
+    return _php_float_text(float.__repr__(number))
+
+
+def _php_float_match(match: re.Match[str]) -> str:
+    return _php_float_text(match[0])
+
+
+@functools.lru_cache(maxsize=1024)
+def _php_float_text(text: str) -> str:
+    """PHP's digits for a float from Python's repr of it (the same shortest round-trip digits)."""
     mantissa, _, exponent = text.partition("e")
     if not exponent:
         return text[:-2] if text.endswith(".0") else text

@@ -427,3 +427,22 @@ LARGE_VALUES = (
 def test_the_survey_of_large_values_agrees_with_the_reference_encoder(rows):
     assert rendered(render_json, rows) == rendered(reference(False), rows)
     assert rendered(render_json_object, rows) == rendered(reference(True), rows)
+
+
+EXPONENT_FLOATS = [1e-05, -2.5e-07, 1e16, -1.5e16, 1e17, 1.7976931348623157e308, 5e-324, 123456789012345680.0]
+
+
+@pytest.mark.parametrize("rows", [1, 600])  # the per-value check and the level-wide survey
+def test_floats_in_exponent_form_take_the_fast_path_and_print_as_php(monkeypatch, rows):
+    value = [[*EXPONENT_FLOATS, 10.0, -0.0, 0.5, 3] for _ in range(rows)]
+    expected = formats._encode_slowly(value, False)
+    slow_calls = []
+    monkeypatch.setattr(formats, "_encode_slowly", lambda *args: slow_calls.append(args) or "")
+    assert render_json(value) == expected
+    assert slow_calls == []
+    assert expected.startswith("[[1.0e-5,-2.5e-7,10000000000000000,-15000000000000000,1.0e+17,")
+
+
+def test_float_text_inside_a_string_sends_the_value_to_the_slow_path():
+    value = [1e-05, "[1e-05]", [2.0, "x,1.0]"]]
+    assert render_json(value) == '[1.0e-5,"[1e-05]",[2,"x,1.0]"]]'
