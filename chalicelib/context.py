@@ -25,6 +25,12 @@ _COOKIE_ATTRIBUTES = {
     "httponly": "httponly",
     "samesite": "samesite",
 }
+_SAME_SITE = {"strict": "Strict", "lax": "Lax", "none": "None"}
+# What an attribute's value may hold (RFC 6265 av-octet): printable ASCII but ';'. Patterns are
+# compiled on first use (re's cache), so a request whose method sets no cookie never pays for them.
+_ATTRIBUTE_TEXT = r"[\x20-\x3a\x3c-\x7e]+"
+_DOMAIN = r"\.?[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?"
+_MAX_AGE = r"-?[0-9]{1,12}"
 
 # What the process provides a call, each as a function that returns it, so that nothing is made
 # before a method asks for it: an internal call from a script needs no API key, and a public
@@ -35,7 +41,12 @@ StoreFactory = Callable[[], "Store"]
 
 
 def render_set_cookie(name: str, value: str, **attributes: Any) -> str:
-    """One Set-Cookie header value; ValueError for a bad name, value or attribute."""
+    """One Set-Cookie header value; ValueError, saying what to change, for a bad name, value or attribute.
+
+    Every attribute is checked (a CR LF in a path would start a header of the caller's choosing),
+    and so are the rules browsers apply silently: a `__Host-` cookie is Secure, Path=/ and has no
+    Domain, a `__Secure-` one and one with SameSite=None are Secure.
+    """
     from http.cookies import CookieError, Morsel  # lazily: only methods that set cookies need it
 
     morsel: Morsel[str] = Morsel()
@@ -43,15 +54,50 @@ def render_set_cookie(name: str, value: str, **attributes: Any) -> str:
         morsel.set(name, value, value)
     except CookieError as exc:
         raise ValueError(f"illegal cookie name {name!r}") from exc
-    if any(char in value for char in ';,\r\n "\\') or not value.isprintable():
-        raise ValueError(f"cookie {name!r} has a value that needs quoting; encode it first")
-    for keyword, attribute_value in attributes.items():
+    if any(char in value for char in ';,\r\n "\\') or not (value.isascii() and value.isprintable()):
+        raise ValueError(f"cookie {name!r} has a value that needs quoting or is not ASCII; encode it first")
+    for keyword, given in attributes.items():
         attribute = _COOKIE_ATTRIBUTES.get(keyword.lower())
         if attribute is None:
             raise ValueError(f"unknown cookie attribute {keyword!r}")
-        if attribute_value is not None and attribute_value is not False:
-            morsel[attribute] = attribute_value
+        if given is not None and given is not False:
+            morsel[attribute] = _attribute_value(name, attribute, given)
+    _check_prefix_rules(name, morsel)
     return morsel.OutputString()
+
+
+def _attribute_value(name: str, attribute: str, given: Any) -> Any:
+    import re
+
+    if attribute in ("secure", "httponly"):
+        if given is not True:
+            raise ValueError(f"cookie {name!r}: {attribute} is True, False or None, not {given!r}")
+        return True
+    if attribute in ("max-age", "expires") and type(given) is int:
+        return given  # seconds (expires: from now, which Morsel writes as a date)
+    if not isinstance(given, str):
+        raise ValueError(f"cookie {name!r}: {attribute} must be a string, not {type(given).__name__}")
+    if attribute == "samesite":
+        if given.lower() not in _SAME_SITE:
+            raise ValueError(f"cookie {name!r}: samesite is 'Strict', 'Lax' or 'None', not {given[:40]!r}")
+        return _SAME_SITE[given.lower()]
+    pattern = {"domain": _DOMAIN, "max-age": _MAX_AGE}.get(attribute, _ATTRIBUTE_TEXT)
+    if not re.fullmatch(pattern, given) or (attribute == "path" and not given.startswith("/")):
+        raise ValueError(
+            f"cookie {name!r}: {attribute} {given[:40]!r} would break the header or means nothing to a "
+            "browser (printable ASCII without ';'; a path starts with '/', a domain is a host name)"
+        )
+    return given
+
+
+def _check_prefix_rules(name: str, morsel: Any) -> None:
+    secure = bool(morsel["secure"])
+    if name.startswith("__Host-") and not (secure and morsel["path"] == "/" and not morsel["domain"]):
+        raise ValueError(f"cookie {name!r}: a __Host- cookie needs secure=True, path='/' and no domain")
+    if name.startswith("__Secure-") and not secure:
+        raise ValueError(f"cookie {name!r}: a __Secure- cookie needs secure=True")
+    if morsel["samesite"] == "None" and not secure:
+        raise ValueError(f"cookie {name!r}: samesite='None' needs secure=True (browsers drop it otherwise)")
 
 
 class Context:

@@ -65,14 +65,23 @@ def _body_and_type(result: Any, fmt: Format | None) -> tuple[str | bytes, str]:
 
 
 def _checked_headers(headers: dict[str, str]) -> dict[str, str]:
+    """The headers a method added, each an HTTP token name and a printable ASCII value; else 500."""
+    import re  # compiled on first use (re's cache): most methods add no header
+
     for name, value in headers.items():
-        if (
-            not isinstance(name, str)
-            or not isinstance(value, str)
-            or any(char in name + value for char in "\r\n\0")
-        ):
-            raise Internal("a method set a response header that is not a one-line string")
+        if not (isinstance(name, str) and re.fullmatch(_HEADER_NAME, name)):
+            raise Internal(
+                f"a method set a response header whose name is not an HTTP token: {str(name)[:40]!r}"
+            )
+        if not (isinstance(value, str) and re.fullmatch(_HEADER_VALUE, value)):
+            raise Internal(
+                f"a method set the response header {name!r} to a value that is not printable ASCII"
+            )
     return headers
+
+
+_HEADER_NAME = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
+_HEADER_VALUE = r"[\t\x20-\x7e]*"
 
 
 def result_response(result: Any, fmt: Format | None, ctx: Context) -> Response:
