@@ -13,6 +13,7 @@ from chalicelib.errors import ConfigError as ConfigError  # noqa: PLC0414 - re-e
 SAMPLE_API_KEY = "12345"
 LOCAL_STAGES = frozenset({"dev", "local", "test"})
 MAX_FAILURES_PER_USER = 1000
+HOST_PREFIX = "__Host-"  # a cookie the browser takes only Secure, at Path=/ and without Domain
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # An origin as a browser serialises it: lower-case scheme and host, optional port, nothing after.
 _ORIGIN = re.compile(r"[a-z][a-z0-9+.-]*://(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:[0-9]{1,5})?")
@@ -147,6 +148,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             f"setting LOGIN_MAX_FAILURES_PER_USER must be at most {MAX_FAILURES_PER_USER}, "
             f"got {settings.login_max_failures_per_user}"
         )
-    if not settings.session_name.isidentifier():
-        raise ConfigError(f"setting SESSION_NAME must be an identifier, got {settings.session_name!r}")
+    if (
+        not settings.session_name.removeprefix(HOST_PREFIX).isidentifier()
+        or not settings.session_name.isascii()
+    ):
+        raise ConfigError(
+            f"setting SESSION_NAME must be an ASCII identifier, optionally after {HOST_PREFIX} (a cookie "
+            f"no sibling subdomain can set), got {settings.session_name!r}"
+        )
     return settings

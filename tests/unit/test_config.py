@@ -102,3 +102,16 @@ def test_the_per_username_failure_cap_defaults_to_100_and_is_bounded():
     assert load_settings({**BASE, "LOGIN_MAX_FAILURES_PER_USER": "20"}).login_max_failures_per_user == 20
     with pytest.raises(ConfigError, match="LOGIN_MAX_FAILURES_PER_USER must be at most 1000"):
         load_settings({**BASE, "LOGIN_MAX_FAILURES_PER_USER": "1001"})
+
+
+@pytest.mark.parametrize("name", ["EQSASH_SESSION", "__Host-EQSASH_SESSION", "__Host-s"])
+def test_a_session_name_is_an_identifier_optionally_after_the_host_prefix(name):
+    assert load_settings({**BASE, "SESSION_NAME": name}).session_name == name
+
+
+@pytest.mark.parametrize(
+    "name", ["__Host-", "__Host-a b", "__Secure-s", "a-b", "caf\u00e9", "__host-s", "s;x"]
+)
+def test_any_other_session_name_is_refused(name):
+    with pytest.raises(ConfigError, match="SESSION_NAME"):
+        load_settings({**BASE, "SESSION_NAME": name})
