@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 MAX_PART_HEADERS = 8  # header lines in one part
 MAX_HEADER_LINE_BYTES = 4096  # one header line of a part, name and value
+MAX_PARAMETERS = 8  # in one header (form-data needs two: name and filename)
 
 _TOKEN = rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
 _HEAD = re.compile(rb"[ \t]*(" + _TOKEN + rb"(?:/" + _TOKEN + rb")?)[ \t]*")
@@ -152,6 +153,8 @@ def parameters(value: bytes) -> tuple[bytes, dict[bytes, bytes]]:
             )
         if name in options:
             raise BadRequest(f"malformed multipart part: the parameter {_shown(name)} is repeated")
+        if len(options) == MAX_PARAMETERS:
+            raise BadRequest(f"malformed multipart part: a header holds at most {MAX_PARAMETERS} parameters")
         quoted = match[2]
         options[name] = match[3] if quoted is None else _QUOTED_PAIR.sub(rb"\1", quoted)
         position = match.end()

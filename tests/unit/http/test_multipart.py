@@ -138,3 +138,10 @@ def test_parameters_are_read_and_unquoted() -> None:
         b"form-data",
         {b"name": b"a\\b", b"filename": b"x.txt"},
     )
+
+
+def test_a_header_holds_at_most_eight_parameters() -> None:
+    eight = b"form-data; name=a" + b"".join(b"; p%d=1" % index for index in range(7))
+    assert len(parameters(eight)[1]) == 8
+    with pytest.raises(BadRequest, match="at most 8 parameters"):
+        parameters(eight + b"; p7=1")
