@@ -5,10 +5,12 @@ A call's `data` may refer to an earlier call's result: a string that is exactly
 longer string is replaced by the value's text (scalars only). References see the Python value a
 method returned, before its format is applied.
 
-Bounds: the answer's results add up to at most MAX_ANSWER_BYTES of JSON, and a call's data may
-expand through references to at most that much too (each reference counts the size of the
-result it names), so a small request cannot make a huge answer. Password checks (`users.login`,
-`users.change_password`) are not batched: each costs an Argon2 hash.
+Bounds: one budget of MAX_BATCH_BYTES for the whole batch, spent by what references expand to
+(each counts the JSON size of the result it names) and by the answer's results, so a small request
+cannot make a huge answer nor make its calls work on huge data: a call's references are counted
+before it runs, its result while it is rendered, and a call that would pass the budget is refused
+(413) without spending it. Password checks (`users.login`, `users.change_password`) are not
+batched: each costs an Argon2 hash.
 """
 
 from __future__ import annotations
@@ -20,12 +22,12 @@ from typing import Any, NamedTuple
 from chalicelib import dispatch
 from chalicelib.context import Context
 from chalicelib.errors import BadRequest, Internal, PayloadTooLarge, answer_for
-from chalicelib.http.formats import UnrenderableValue, objectify, render_json
+from chalicelib.http.formats import PastLimit, UnrenderableValue, objectify, render_json
 
 logger = logging.getLogger(__name__)
 
 MAX_CALLS = 50
-MAX_ANSWER_BYTES = 4 * 1024 * 1024  # under Lambda's 6 MB response limit, with room for the envelope
+MAX_BATCH_BYTES = 4 * 1024 * 1024  # expansions and answer together; under Lambda's 6 MB answer limit
 NOT_BATCHED = frozenset({("system", "batch"), ("users", "login"), ("users", "change_password")})
 _CALL_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _REFERENCE = re.compile(r"\$result\[([A-Za-z0-9_-]{1,64})\]((?:\[[^\[\]]*\])*)")
@@ -43,22 +45,29 @@ class BatchCall(NamedTuple):
 
 
 class BatchOutcome:
-    """Results and errors by name, with the JSON size of each result (for the budget)."""
+    """Results and errors by name, the JSON size of each result, and what is left of the budget."""
 
-    __slots__ = ("errors", "raw", "results", "sizes")
+    __slots__ = ("budget_left", "errors", "raw", "results", "sizes")
 
-    def __init__(self) -> None:
+    def __init__(self, budget: int = MAX_BATCH_BYTES) -> None:
         self.results: dict[str, Any] = {}  # with each method's format applied, for the answer
         self.raw: dict[str, Any] = {}  # as returned, for references
         self.sizes: dict[str, int] = {}
         self.errors: dict[str, dict[str, Any]] = {}
+        self.budget_left = budget
 
-    @property
-    def answer_bytes(self) -> int:
-        return sum(self.sizes.values())
+    def spend(self, size: int) -> None:
+        if size > self.budget_left:
+            raise PayloadTooLarge(_PAST_BUDGET)
+        self.budget_left -= size
 
     def to_body(self) -> dict[str, Any]:
         return {"results": self.results, "errors": self.errors}
+
+
+_PAST_BUDGET = (
+    f"this call would take the batch past its budget of {MAX_BATCH_BYTES} bytes (references and answer)"
+)
 
 
 def _calls_by_name(calls: Any) -> dict[Any, Any]:
@@ -93,7 +102,7 @@ def parse_batch(data: Any) -> tuple[list[BatchCall], bool]:
 
 
 class _Expansion:
-    """How much a call's data grows through references, refused past MAX_ANSWER_BYTES."""
+    """How much a call's data grows through references, refused past what the budget has left."""
 
     __slots__ = ("bytes", "outcome")
 
@@ -103,8 +112,8 @@ class _Expansion:
 
     def add(self, size: int) -> None:
         self.bytes += size
-        if self.bytes > MAX_ANSWER_BYTES:
-            raise PayloadTooLarge(f"references would expand this call's data past {MAX_ANSWER_BYTES} bytes")
+        if self.bytes > self.outcome.budget_left:
+            raise PayloadTooLarge(_PAST_BUDGET)
 
     def lookup(self, match: re.Match[str]) -> Any:
         name, path = match[1], match[2]
@@ -153,12 +162,15 @@ def resolve_references(data: Any, outcome: BatchOutcome, expansion: _Expansion |
     return data
 
 
-def _json_size(value: Any) -> int:
-    """The size of a result inside the answer, which holds it two levels deep ({"results": {name: ...}})."""
+def _json_size(value: Any, limit: int) -> int:
+    """The size of a result inside the answer, which holds it two levels deep ({"results": {name: ...}});
+    PayloadTooLarge as soon as the rendering passes `limit`."""
     if isinstance(value, bytes | bytearray | memoryview):
         raise Internal("a binary result cannot be carried in a batch answer")
     try:
-        return len(render_json([[value]])) - 4
+        return len(render_json([[value]], limit=limit + 4)) - 4
+    except PastLimit:
+        raise PayloadTooLarge(_PAST_BUDGET) from None
     except UnrenderableValue as exc:
         raise Internal("this result cannot be carried in a batch answer") from exc
 
@@ -166,14 +178,17 @@ def _json_size(value: Any) -> int:
 def _run_one(call: BatchCall, ctx: Context, outcome: BatchOutcome) -> None:
     if (call.module, call.method) in NOT_BATCHED:
         raise BadRequest(f"{call.module}.{call.method} cannot be batched; call it on its own")
+    if not outcome.budget_left:
+        raise PayloadTooLarge(_PAST_BUDGET)
     # Looked up before the references are resolved, so that an unknown method is 404 whatever its data.
     target = dispatch.lookup(ctx.registry, call.module, call.method, external_only=True)
-    data = resolve_references(call.data, outcome)
+    expansion = _Expansion(outcome)
+    data = resolve_references(call.data, outcome, expansion)
+    outcome.spend(expansion.bytes)  # before the call runs
     value = target.run(data, ctx.child(), coerce=ctx.text_data)
     shaped = objectify(value) if target.spec.format == "json_object" else value
-    size = _json_size(shaped)
-    if outcome.answer_bytes + size > MAX_ANSWER_BYTES:
-        raise PayloadTooLarge(f"this result would take the batch answer past {MAX_ANSWER_BYTES} bytes")
+    size = _json_size(shaped, outcome.budget_left)  # refused while it is rendered
+    outcome.spend(size)
     outcome.results[call.name], outcome.raw[call.name], outcome.sizes[call.name] = shaped, value, size
 
 

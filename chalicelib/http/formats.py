@@ -18,14 +18,27 @@ class UnrenderableValue(ValueError):
     """A value PHP cannot print: NaN or infinity, a lone surrogate, an unsupported type, too deep."""
 
 
-def render_json(value: object) -> str:
-    """PHP 8's `json_encode(json_decode($x))`, `$x` being `value` as JSON (a tuple is an array)."""
-    return _render(value, force_object=False)
+class PastLimit(UnrenderableValue):
+    """The text would be longer than the limit the caller gave; the rendering stopped on the way."""
 
 
-def render_json_object(value: object) -> str:
+def render_json(value: object, *, limit: int | None = None) -> str:
+    """PHP 8's `json_encode(json_decode($x))`, `$x` being `value` as JSON (a tuple is an array).
+
+    With a `limit`, PastLimit as soon as the text is known to pass that many characters.
+    """
+    return _limited(_render(value, False, limit), limit)
+
+
+def render_json_object(value: object, *, limit: int | None = None) -> str:
     """The same with `JSON_FORCE_OBJECT`: every list at every depth is an object keyed "0", "1", ..."""
-    return _render(value, force_object=True)
+    return _limited(_render(value, True, limit), limit)
+
+
+def _limited(text: str, limit: int | None) -> str:
+    if limit is not None and len(text) > limit:
+        raise PastLimit(f"the text passes {limit} characters")
+    return text
 
 
 # PHP rules, each checked against `php` 8 (tests/golden/make_php_golden.py records them):
@@ -85,10 +98,13 @@ class _NeedsSlowPath(Exception):
     """The check found something the C encoder prints differently from PHP."""
 
 
-def _render(value: object, force_object: bool) -> str:
-    """The fast path: the C encoder, a check of the value, and a few plain-text rewrites."""
+def _render(value: object, force_object: bool, limit: int | None) -> str:
+    """The fast path: the C encoder, a check of the value, and a few plain-text rewrites.
+
+    It does not stop at `limit` (the C encoder runs in one go); the slow path does.
+    """
     if type(value) not in _CONTAINERS:
-        return _encode_slowly(value, force_object)
+        return _encode_slowly(value, force_object, limit)
     subject = value
     try:
         if force_object:
@@ -96,18 +112,18 @@ def _render(value: object, force_object: bool) -> str:
         out = _encode_fast(subject)
     except RecursionError:
         # Too deep for the C stack, a cycle, or a deep caller: the slow path is iterative and exact.
-        return _encode_slowly(value, force_object)
+        return _encode_slowly(value, force_object, limit)
     except (TypeError, ValueError) as exc:  # unsupported type, NaN or infinity, a cycle, a huge int
         raise UnrenderableValue(str(exc)) from exc
     try:
         integral, exponent = _check_each(subject) if len(out) < _SURVEY_FROM else _survey(subject)
     except _NeedsSlowPath:
-        return _encode_slowly(value, force_object)
+        return _encode_slowly(value, force_object, limit)
     rewrites = integral + exponent
     if rewrites:
         out, found = _FLOAT_TEXT.subn(_php_float_match, out) if exponent else _INTEGRAL_FLOAT.subn("", out)
         if found != rewrites:  # some string holds text like "1.0,": let the slow path decide
-            return _encode_slowly(value, force_object)
+            return _encode_slowly(value, force_object, limit)
     return _finish(out)
 
 
@@ -278,13 +294,16 @@ def _count_floats(floats: Collection[float]) -> tuple[int, int]:
 
 
 # The slow path: a complete encoder in Python, iterative so that depth never meets the recursion
-# limit. It is the reference the fast path is tested against.
+# limit. It is the reference the fast path is tested against. Given a limit, it measures what it
+# has written every _MEASURE_EVERY parts and stops once past it.
+_MEASURE_EVERY: Final = 4096
 
 
-def _encode_slowly(value: object, force_object: bool) -> str:
+def _encode_slowly(value: object, force_object: bool, limit: int | None = None) -> str:
     parts: list[str] = []
     stack: list[tuple[Iterator[Any], str, bool]] = []
     node: object = value
+    counted = size = 0  # the parts measured so far, and their length
     while True:
         text = _scalar(node)
         if text is None:
@@ -295,6 +314,11 @@ def _encode_slowly(value: object, force_object: bool) -> str:
             stack.append((items, closer, keyed))
         else:
             parts.append(text)
+        if limit is not None and len(parts) - counted >= _MEASURE_EVERY:
+            size += sum(map(len, parts[counted:]))
+            counted = len(parts)
+            if size > limit:
+                raise PastLimit(f"the text passes {limit} characters")
         while stack:
             items, closer, keyed = stack[-1]
             item: Any = next(items, _END)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.batch import MAX_CALLS, BatchCall, BatchOutcome, parse_batch, resolve_references
+from chalicelib.batch import (
+    MAX_BATCH_BYTES,
+    MAX_CALLS,
+    BatchCall,
+    BatchOutcome,
+    parse_batch,
+    resolve_references,
+)
 from chalicelib.errors import BadRequest, PayloadTooLarge
 
 
@@ -104,3 +111,52 @@ def test_references_that_would_expand_past_the_answer_budget_are_too_large():
     big.sizes["a"] = 3 * 1024 * 1024
     with pytest.raises(PayloadTooLarge):
         resolve_references(["$result[a]", "$result[a]"], big)
+
+
+# One budget for the whole batch: references and answer together.
+
+
+def run(calls, monkeypatch):
+    """Run `calls` through demo.echo as an anonymous caller; (outcome, how many times echo ran)."""
+    from chalicelib.batch import run_batch
+    from chalicelib.context import Context
+    from chalicelib.registry import Registry
+    from chalicelib.services import demo
+
+    ran = []
+    monkeypatch.setattr(demo.Service, "echo", lambda self, data, ctx: ran.append(1) or data)
+    parsed, halt = parse_batch(
+        {"calls": {name: {"module": "demo", "method": "echo", "data": data} for name, data in calls}}
+    )
+    return run_batch(parsed, halt, Context(None, "r", registry=Registry())), len(ran)
+
+
+def test_references_and_results_spend_one_budget(monkeypatch):
+    done, ran = run([("a", "x" * 1000), ("b", ["$result[a]"] * 3)], monkeypatch)
+    # a: 1002 bytes of answer; b: 3 x 1002 of references, then 3 x 1002 + 4 of answer.
+    assert ran == 2 and MAX_BATCH_BYTES - done.budget_left == 1002 + 3 * 1002 + (3 * 1002 + 4)
+
+
+def test_a_call_whose_references_pass_the_budget_is_refused_before_it_runs(monkeypatch):
+    blob = "x" * (MAX_BATCH_BYTES // 3)
+    done, ran = run([("a", blob), ("b", ["$result[a]", "$result[a]"]), ("c", 1)], monkeypatch)
+    assert ran == 2 and done.errors["b"]["code"] == "payload_too_large"
+    assert done.results["c"] == 1  # the refused call spent nothing
+
+
+def test_a_result_that_passes_the_budget_is_refused_while_it_is_rendered(monkeypatch):
+    from chalicelib.http import formats
+
+    rendered = []
+    real = formats._encode_slowly
+    monkeypatch.setattr(formats, "_encode_slowly", lambda *args: rendered.append(args[2]) or real(*args))
+    # "1.0]" inside a string sends the value to the slow path, which stops at the budget.
+    done, _ = run([("a", [1.0, "x,1.0]", "y" * 4096] * (MAX_BATCH_BYTES // 4096))], monkeypatch)
+    assert done.errors["a"]["code"] == "payload_too_large" and rendered == [MAX_BATCH_BYTES + 4]
+
+
+def test_once_the_budget_is_spent_no_call_runs(monkeypatch):
+    blob = "x" * (MAX_BATCH_BYTES - 2)
+    done, ran = run([("a", blob)] + [(f"c{index}", 1) for index in range(10)], monkeypatch)
+    assert done.budget_left == 0 and ran == 1
+    assert {error["code"] for error in done.errors.values()} == {"payload_too_large"}
