@@ -182,6 +182,7 @@ def _run_one(call: BatchCall, ctx: Context, outcome: BatchOutcome) -> None:
         raise PayloadTooLarge(_PAST_BUDGET)
     # Looked up before the references are resolved, so that an unknown method is 404 whatever its data.
     target = dispatch.lookup(ctx.registry, call.module, call.method, external_only=True)
+    dispatch.check_verb(target.spec, ctx.http_method)  # a GET batch runs only what answers GET
     expansion = _Expansion(outcome)
     data = resolve_references(call.data, outcome, expansion)
     outcome.spend(expansion.bytes)  # before the call runs

@@ -106,6 +106,7 @@ class Context:
     The root context of a call carries what the process provides: the `settings`, the `registry`
     that `call` looks methods up in, the `store` (made on first use: a request that needs none
     never imports boto3) and the clock behind `now()`. Every internal call below it sees the same.
+    Below an HTTP request, `http_method` is that request's verb; None for a call from outside HTTP.
     """
 
     __slots__ = (
@@ -117,6 +118,7 @@ class Context:
         "cookies",
         "credential",
         "depth",
+        "http_method",
         "module",
         "request_id",
         "response_headers",
@@ -138,6 +140,7 @@ class Context:
         cookies: list[str] | None = None,
         credential: Any = None,
         text_data: bool = False,
+        http_method: str | None = None,
     ) -> None:
         self.user = user
         self.request_id = request_id
@@ -154,6 +157,7 @@ class Context:
         self.text_data = text_data
         self.module: str | None = None  # whose method runs with this context (set by the dispatch)
         self._storage: ModuleStorage | None = None
+        self.http_method = http_method
 
     @property
     def settings(self) -> Settings:
@@ -211,4 +215,5 @@ class Context:
             response_headers=self.response_headers,
             cookies=self.cookies,
             credential=self.credential,
+            http_method=self.http_method,
         )

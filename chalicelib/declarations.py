@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from chalicelib.errors import Internal
+from chalicelib.errors import SERVED_VERBS, Internal
 from chalicelib.names import is_public_name
 
 if TYPE_CHECKING:  # the schema module is imported only for a module that declares a schema
@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # the schema module is imported only for a module that declar
 MethodType = Literal["external", "internal"]
 Format = Literal["json", "json_object"]
 
-KNOWN_KEYS = frozenset({"type", "access", "format", "method", "schema", "returns", "description"})
+KNOWN_KEYS = frozenset({"type", "access", "format", "method", "schema", "returns", "description", "verbs"})
 MAX_DESCRIPTION_LENGTH = 200
 TYPES: tuple[MethodType, ...] = ("external", "internal")
 FORMATS: tuple[Format, ...] = ("json", "json_object")
@@ -48,6 +48,7 @@ class MethodSpec(NamedTuple):
     schema: Validator | None = None  # of `data`, checked when declared; validated on each call
     returns: Validator | None = None  # of the result: published, and checked by the module's tests
     description: str | None = None  # one line
+    verbs: tuple[str, ...] = SERVED_VERBS  # the HTTP verbs it answers; internal calls are not affected
 
     @property
     def is_external(self) -> bool:
@@ -106,6 +107,18 @@ def _format(module: str, name: str, entry: Mapping[str, Any]) -> Format | None:
     if value not in FORMATS:
         raise DeclarationError(module, name, "format", f"{value!r} is not 'json' or 'json_object'")
     return value  # type: ignore[no-any-return]
+
+
+def _verbs(module: str, name: str, entry: Mapping[str, Any]) -> tuple[str, ...]:
+    value = entry.get("verbs", SERVED_VERBS)
+    if isinstance(value, str) or not isinstance(value, list | tuple) or not value:
+        raise DeclarationError(
+            module, name, "verbs", f"must be a non-empty list such as ['POST'], got {value!r}"
+        )
+    unknown = [verb for verb in value if verb not in SERVED_VERBS]
+    if unknown:
+        raise DeclarationError(module, name, "verbs", f"{unknown[0]!r} is not 'GET' or 'POST'")
+    return tuple(verb for verb in SERVED_VERBS if verb in value)
 
 
 def _implementation(module: str, name: str, entry: Mapping[str, Any], service: object) -> str:
@@ -177,6 +190,7 @@ def declared_spec(module: str, name: object, entry: object, service: object) -> 
         schema=_schema(module, name, entry, "schema"),
         returns=_schema(module, name, entry, "returns"),
         description=_description(module, name, entry, getattr(service, implementation)),
+        verbs=_verbs(module, name, entry),
     )
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.declarations import MethodSpec
-from chalicelib.errors import Forbidden, Internal, Unauthenticated
+from chalicelib.errors import Forbidden, Internal, MethodNotAllowed, Unauthenticated
 from chalicelib.identity import User, may_call
 from chalicelib.names import shown
 from chalicelib.registry import Registry
@@ -35,6 +35,14 @@ def check_access(spec: MethodSpec, user: User | None) -> None:
     if user is None:
         raise Unauthenticated("this method needs a token or a session")
     raise Forbidden("the credential lacks the roles this method needs")
+
+
+def check_verb(spec: MethodSpec, http_method: str | None) -> None:
+    """405 for an HTTP verb the method does not answer (its `verbs`); internal calls (None) pass."""
+    if http_method is not None and http_method not in spec.verbs:
+        raise MethodNotAllowed(
+            f"{spec.module}.{spec.name} answers {' and '.join(spec.verbs)} only", allow=spec.verbs
+        )
 
 
 class Target:
@@ -85,4 +93,4 @@ def call_from(parent: Context, module: str, method: str, data: Any = None) -> An
     return call(parent.child(), module, method, data)
 
 
-__all__ = ["CallDepthExceeded", "Target", "call", "call_from", "check_access", "lookup"]
+__all__ = ["CallDepthExceeded", "Target", "call", "call_from", "check_access", "check_verb", "lookup"]

@@ -108,6 +108,12 @@ class MethodNotAllowed(ContractError):
     CODE = "method_not_allowed"
     HEADERS = {"Allow": ALLOW}  # noqa: RUF012 - read only
 
+    def __init__(self, message: str = "", allow: tuple[str, ...] | None = None) -> None:
+        """`allow`: the verbs a method answers (its `verbs`), when the endpoint's are not the point."""
+        super().__init__(message)
+        if allow is not None:
+            self.HEADERS = {"Allow": ", ".join(allow)}
+
 
 class PayloadTooLarge(ContractError):
     """A body over the configured limit."""

@@ -72,6 +72,7 @@ def serve(
         raise InvalidKey("the API key is missing or wrong")
     module_name, method_name = _required(request, "module"), _required(request, "method")
     target = dispatch.lookup(registry, module_name, method_name, external_only=True)
+    dispatch.check_verb(target.spec, request.http_method)
     user, credential = _caller(request, settings, store, clock)
     ctx = Context(
         user,
@@ -82,6 +83,7 @@ def serve(
         clock=clock,
         credential=credential,
         text_data="data" not in request.json_fields,
+        http_method=request.http_method,
     )
     result = target.run(request.params.get("data"), ctx, coerce=ctx.text_data)
     return result_response(result, target.spec.format, ctx)

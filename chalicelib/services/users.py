@@ -16,11 +16,16 @@ USER = {
 }
 
 
+NO_STORE = "no-store"
+
+
 class Service:
     api = {
+        # POST only: a password never travels in a URL, and a cross-site GET cannot log in or out.
         "login": {
             "type": "external",
             "format": "json",
+            "verbs": ["POST"],
             "description": "Log in with a username and password: a token, and a session (also as a cookie).",
             "returns": {
                 "type": "object",
@@ -39,6 +44,7 @@ class Service:
             "type": "external",
             "access": ["authenticated"],
             "format": "json",
+            "verbs": ["POST"],
             "description": "End the token or session this call came with.",
             "returns": {
                 "type": "object",
@@ -57,6 +63,7 @@ class Service:
             "type": "external",
             "access": ["authenticated"],
             "format": "json",
+            "verbs": ["POST"],
             "description": "Change your password; every other token and session of yours ends.",
             "returns": {
                 "type": "object",
@@ -74,6 +81,7 @@ class Service:
         username, password = accounts.login_fields(data)
         settings = ctx.settings
         issued = accounts.login(ctx.store, settings, username, password, ctx.now())
+        ctx.response_headers["Cache-Control"] = NO_STORE  # the answer carries a token and a session id
         ctx.set_cookie(
             settings.session_name,
             issued.session,
@@ -95,6 +103,7 @@ class Service:
         if ctx.credential is None:
             raise BadRequest("logout needs the token or session to end")
         accounts.revoke(ctx.store, ctx.credential)
+        ctx.response_headers["Cache-Control"] = NO_STORE
         if ctx.credential.kind == "session":
             ctx.set_cookie(
                 ctx.settings.session_name, "", max_age=0, path="/", secure=True, httponly=True, samesite="Lax"

@@ -128,10 +128,11 @@ def test_logout_revokes_the_token_used(api, users):
 
 def test_logout_with_the_session_clears_the_cookie(api, users):
     login = api.login("ann", PASSWORD)
-    response = api.client.http.get(
+    response = api.client.http.post(
         f"/api?key={KEY}&module=users&method=logout", headers={"Cookie": f"EQSASH_SESSION={login['session']}"}
     )
     assert "Max-Age=0" in set_cookies(response)
+    assert response.headers["Cache-Control"] == "no-store"
     assert error_of(api.call("users", "me", EQSASH_SESSION=login["session"])) == (401, "unauthenticated")
 
 

@@ -129,3 +129,17 @@ def test_a_wrong_schema_or_description_names_module_method_and_key(entry, key, w
     error = caught.value
     assert (error.module, error.method, error.key) == ("shop", "buy", key)
     assert words in error.message
+
+
+def test_verbs_default_to_get_and_post_and_may_be_narrowed_to_post():
+    specs = method_specs(
+        "m",
+        service({"a": {}, "b": {"verbs": ["POST"]}, "c": {"verbs": ("POST", "GET")}}, a=impl, b=impl, c=impl),
+    )
+    assert [specs[name].verbs for name in "abc"] == [("GET", "POST"), ("POST",), ("GET", "POST")]
+
+
+@pytest.mark.parametrize("verbs", ["POST", [], ["PUT"], ["post"], [None]])
+def test_verbs_other_than_a_list_of_get_and_post_are_refused(verbs):
+    with pytest.raises(DeclarationError, match="key 'verbs'"):
+        method_specs("m", service({"a": {"verbs": verbs}}, a=impl))
