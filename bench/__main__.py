@@ -36,7 +36,9 @@ def _user_and_login(store: Any, now: int) -> Any:
     from chalicelib.auth import accounts
 
     accounts.create_user(store, USERNAME, ["editor"], PASSWORD, now)
-    return accounts.login(store, runtime.settings(), USERNAME, PASSWORD, now)
+    return accounts.login(
+        store, runtime.settings(), USERNAME, PASSWORD, now, address=accounts.UNKNOWN_ADDRESS
+    )
 
 
 def warm_public(results: report.Results, number: int, rounds: int) -> None:

@@ -174,7 +174,9 @@ def measure(rounds: int) -> dict[str, ColdResult]:
         store.create_table()
         runtime.reset(store=store)
         accounts.create_user(store, USERNAME, ["editor"], PASSWORD, runtime.now())
-        login = accounts.login(store, runtime.settings(), USERNAME, PASSWORD, runtime.now())
+        login = accounts.login(
+            store, runtime.settings(), USERNAME, PASSWORD, runtime.now(), address=accounts.UNKNOWN_ADDRESS
+        )
         variables = _variables(server.endpoint)
         kinds = {"public": public_event(), "token": token_event(login.token)}
         runs = [(variant, kind) for variant in VARIANTS for kind in kinds]

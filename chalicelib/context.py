@@ -106,7 +106,8 @@ class Context:
     The root context of a call carries what the process provides: the `settings`, the `registry`
     that `call` looks methods up in, the `store` (made on first use: a request that needs none
     never imports boto3) and the clock behind `now()`. Every internal call below it sees the same.
-    Below an HTTP request, `http_method` is that request's verb; None for a call from outside HTTP.
+    Below an HTTP request, `http_method` and `client_address` (the one API Gateway saw) are that
+    request's; both are None for a call from outside HTTP.
     """
 
     __slots__ = (
@@ -115,6 +116,7 @@ class Context:
         "_settings",
         "_storage",
         "_store",
+        "client_address",
         "cookies",
         "credential",
         "depth",
@@ -141,6 +143,7 @@ class Context:
         credential: Any = None,
         text_data: bool = False,
         http_method: str | None = None,
+        client_address: str | None = None,
     ) -> None:
         self.user = user
         self.request_id = request_id
@@ -158,6 +161,7 @@ class Context:
         self.module: str | None = None  # whose method runs with this context (set by the dispatch)
         self._storage: ModuleStorage | None = None
         self.http_method = http_method
+        self.client_address = client_address
 
     @property
     def settings(self) -> Settings:
@@ -216,4 +220,5 @@ class Context:
             cookies=self.cookies,
             credential=self.credential,
             http_method=self.http_method,
+            client_address=self.client_address,
         )

@@ -84,6 +84,7 @@ def serve(
         credential=credential,
         text_data="data" not in request.json_fields,
         http_method=request.http_method,
+        client_address=request.client_address,
     )
     result = target.run(request.params.get("data"), ctx, coerce=ctx.text_data)
     return result_response(result, target.spec.format, ctx)

@@ -95,7 +95,7 @@ def login(
     password: str,
     now: int,
     *,
-    address: str = UNKNOWN_ADDRESS,
+    address: str,
 ) -> Login:
     """A new token and session; 401 for a wrong name, password or a disabled user, 429 while locked.
 
@@ -187,7 +187,7 @@ def change_password(
     new: object,
     current: Credential | None,
     now: int,
-    address: str = UNKNOWN_ADDRESS,
+    address: str,
 ) -> int:
     """Set a new password after checking the old one; ends every other token and session."""
     new_password = passwords.check_password_rule(new)

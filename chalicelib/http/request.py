@@ -17,7 +17,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import accumulate, repeat
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import parse_qsl
 
 from chalicelib.errors import (
@@ -53,6 +53,7 @@ class ApiRequest(NamedTuple):
     cookies: Mapping[str, str]
     request_id: str
     json_fields: frozenset[str] = frozenset()  # the top-level fields a JSON body gave, typed as sent
+    client_address: str | None = None  # the one API Gateway saw (never a header the client sets)
 
 
 def parse_request(
@@ -64,6 +65,7 @@ def parse_request(
     is_base64: bool,
     max_body_bytes: int,
     request_id: str,
+    client_address: str | None = None,
 ) -> ApiRequest:
     """Read a GET (query only) or a POST (query, then body fields over them) into an ApiRequest."""
     method = http_method.upper()
@@ -81,7 +83,7 @@ def parse_request(
             json_fields = frozenset(fields)
         params.update(fields)
     cookies = parse_cookies(lowered.get("cookie", ""))
-    return ApiRequest(method, params, lowered, cookies, request_id, json_fields)
+    return ApiRequest(method, params, lowered, cookies, request_id, json_fields, client_address)
 
 
 def from_chalice(request: Request, max_body_bytes: int) -> ApiRequest:
@@ -99,6 +101,7 @@ def from_chalice(request: Request, max_body_bytes: int) -> ApiRequest:
         is_base64=bool(event.get("isBase64Encoded")),
         max_body_bytes=max_body_bytes,
         request_id=_request_id(request.context),
+        client_address=_client_address(request.context),
     )
 
 
@@ -121,6 +124,21 @@ def parse_cookies(header: str) -> dict[str, str]:
         if name and name not in cookies:
             cookies[name] = value.strip()
     return cookies
+
+
+def _client_address(context: Mapping[str, Any] | None) -> str | None:
+    """requestContext.identity.sourceIp: the address API Gateway took the connection from.
+
+    X-Forwarded-For and the like are the client's to write, so they are never read.
+    """
+    identity = (context or {}).get("identity")
+    address = identity.get("sourceIp") if isinstance(identity, dict) else None
+    if isinstance(address, str) and _ADDRESS.fullmatch(address):
+        return address
+    return None
+
+
+_ADDRESS = re.compile(r"[0-9A-Fa-f:.]{2,45}")  # an IPv4 or IPv6 address as API Gateway writes it
 
 
 def _request_id(context: Mapping[str, object] | None) -> str:

@@ -19,6 +19,11 @@ USER = {
 NO_STORE = "no-store"
 
 
+def _address(ctx: Context) -> str:
+    """The client's address for the lockout; calls from outside HTTP share one."""
+    return ctx.client_address or accounts.UNKNOWN_ADDRESS
+
+
 class Service:
     api = {
         # POST only: a password never travels in a URL, and a cross-site GET cannot log in or out.
@@ -80,7 +85,7 @@ class Service:
     def login(self, data: Any, ctx: Context) -> dict[str, Any]:
         username, password = accounts.login_fields(data)
         settings = ctx.settings
-        issued = accounts.login(ctx.store, settings, username, password, ctx.now())
+        issued = accounts.login(ctx.store, settings, username, password, ctx.now(), address=_address(ctx))
         ctx.response_headers["Cache-Control"] = NO_STORE  # the answer carries a token and a session id
         ctx.set_cookie(
             settings.session_name,
@@ -126,5 +131,6 @@ class Service:
             new=data.get("new_password"),
             current=ctx.credential,
             now=ctx.now(),
+            address=_address(ctx),
         )
         return {"changed": True, "ended_credentials": ended}

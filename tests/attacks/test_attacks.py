@@ -179,7 +179,9 @@ def test_a_token_from_another_stage_is_refused(dynamo_users, api):
     other_stage = DynamoStore("eqsash-prod")
     other_stage.create_table()
     accounts.create_user(other_stage, "root", ["administrator"], PASSWORD, runtime.now())
-    foreign = accounts.login(other_stage, runtime.settings(), "root", PASSWORD, runtime.now())
+    foreign = accounts.login(
+        other_stage, runtime.settings(), "root", PASSWORD, runtime.now(), address="192.0.2.1"
+    )
     assert error_of(api.call("users", "me", token=foreign.token)) == (401, "unauthenticated")
 
 

@@ -117,7 +117,9 @@ def assert_served_from_the_package_alone(report: dict[str, Any]) -> None:
 def test_the_package_serves_a_public_and_a_token_request_from_a_read_only_directory(
     package, store, variables
 ):
-    issued = accounts.login(store, runtime.settings(), USERNAME, PASSWORD, runtime.now())
+    issued = accounts.login(
+        store, runtime.settings(), USERNAME, PASSWORD, runtime.now(), address=accounts.UNKNOWN_ADDRESS
+    )
     report = lambda_run.run(package, [public_request(), token_request(issued.token)], variables)
     public, token = report["answers"]
     assert public["statusCode"] == 200, public["body"]

@@ -51,7 +51,7 @@ def test_login_fields_of_another_shape_are_bad_request(data):
 def test_a_login_issues_a_token_and_a_session_with_the_users_roles():
     store = MemoryStore()
     accounts.create_user(store, "ann", ["editor"], PASSWORD, NOW)
-    issued = accounts.login(store, SETTINGS, "ann", PASSWORD, NOW)
+    issued = accounts.login(store, SETTINGS, "ann", PASSWORD, NOW, address="192.0.2.1")
     assert (issued.username, issued.roles) == ("ann", ("editor",))
     assert store.get_credential("token", Credential("token", issued.token).digest).owner == "ann"
     assert store.get_credential("session", Credential("session", issued.session).digest).owner == "ann"
@@ -62,7 +62,7 @@ def test_a_wrong_password_and_an_unknown_user_get_one_error(username, password):
     store = MemoryStore()
     accounts.create_user(store, "ann", [], PASSWORD, NOW)
     with pytest.raises(InvalidCredentials, match=accounts.WRONG_LOGIN):
-        accounts.login(store, SETTINGS, username, password, NOW)
+        accounts.login(store, SETTINGS, username, password, NOW, address="192.0.2.1")
 
 
 def test_failed_logins_past_the_limit_lock_the_username():
@@ -70,14 +70,14 @@ def test_failed_logins_past_the_limit_lock_the_username():
     accounts.create_user(store, "ann", [], PASSWORD, NOW)
     for _ in range(SETTINGS.login_max_failures):
         with pytest.raises(InvalidCredentials):
-            accounts.login(store, SETTINGS, "ann", "a wrong password", NOW)
+            accounts.login(store, SETTINGS, "ann", "a wrong password", NOW, address="192.0.2.1")
     with pytest.raises(TooManyAttempts):
-        accounts.login(store, SETTINGS, "ann", PASSWORD, NOW)
+        accounts.login(store, SETTINGS, "ann", PASSWORD, NOW, address="192.0.2.1")
 
 
 def test_revoking_a_user_ends_every_credential_it_holds():
     store = MemoryStore()
     accounts.create_user(store, "ann", [], PASSWORD, NOW)
-    accounts.login(store, SETTINGS, "ann", PASSWORD, NOW)
+    accounts.login(store, SETTINGS, "ann", PASSWORD, NOW, address="192.0.2.1")
     assert accounts.revoke_user(store, "ann") == 2
     assert store.credentials_of("ann") == []

@@ -693,3 +693,20 @@ def test_json_nesting_counts_every_branch_of_every_field() -> None:
 def test_brackets_inside_json_strings_are_not_nesting() -> None:
     text = "[{" * 100 + '\\"' + "}]" * 100
     assert post(json.dumps({"a": text, "b": [[text]]}), JSON).params["a"] == text
+
+
+@pytest.mark.parametrize("address", ["203.0.113.9", "2001:db8::1"])
+def test_the_client_address_is_the_one_api_gateway_saw(address: str) -> None:
+    context = {"httpMethod": "POST", "resourcePath": "/api", "identity": {"sourceIp": address}}
+    headers = {"Content-Type": FORM, "X-Forwarded-For": "198.51.100.1", "X-Real-Ip": "198.51.100.2"}
+    request = from_chalice(
+        Request(chalice_event(requestContext=context, headers=headers)), max_body_bytes=1000
+    )
+    assert request.client_address == address
+
+
+@pytest.mark.parametrize("identity", [None, {}, {"sourceIp": ""}, {"sourceIp": "a b"}, {"sourceIp": 7}])
+def test_an_event_without_a_usable_address_has_none(identity: Any) -> None:
+    context = {"httpMethod": "POST", "resourcePath": "/api", "identity": identity}
+    request = from_chalice(Request(chalice_event(requestContext=context)), max_body_bytes=1000)
+    assert request.client_address is None
