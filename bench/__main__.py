@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, cast
 
-from bench import cold, events, package_cold, powertools, report, scale, warm
+from bench import cold, events, hostile, package_cold, powertools, report, scale, warm
 from bench.storage_calls import StorageCalls, StubClient
 from chalicelib.paths import PROJECT_ROOT
 
@@ -199,6 +199,7 @@ def main(argv: list[str]) -> int:
     results.package = package_cold.measure(cold_rounds)
     results.package_bytes = package_cold.sizes()
     print(report.render(results))
+    print("\n" + hostile.render(hostile.measure(cold_rounds)))
     return 0
 
 
