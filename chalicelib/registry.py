@@ -120,6 +120,15 @@ def check_all(registry: Registry) -> list[DeclarationError]:
     return errors
 
 
+def _where(exc: BaseException) -> str:
+    """The last frame of an import failure and its message, for the author (never for a caller)."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    place = f"{frames[-1].filename}:{frames[-1].lineno}: " if frames else ""
+    return f"  {place}{''.join(traceback.format_exception_only(exc)).strip()}"
+
+
 def main(argv: list[str]) -> int:
     if argv != ["--check"]:
         print("usage: python -m chalicelib.registry --check", file=sys.stderr)
@@ -128,6 +137,8 @@ def main(argv: list[str]) -> int:
     errors = check_all(registry)
     for error in errors:
         print(f"error: {error.message}", file=sys.stderr)
+        if error.__cause__ is not None:  # a module that failed to import: where, and what it said
+            print(_where(error.__cause__), file=sys.stderr)
     print(f"{len(registry.names()) - len(errors)} service modules valid, {len(errors)} broken")
     return 1 if errors else 0
 

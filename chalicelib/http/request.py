@@ -292,8 +292,10 @@ def _json_fields(text: str) -> dict[str, object]:
         value = _JSON_DECODER.decode(text)
     except RecursionError:
         raise BadRequest(f"the JSON body is nested too deeply (over {brackets.MAX_DEPTH} levels)") from None
-    except ValueError as exc:
-        raise BadRequest(f"malformed JSON body: {str(exc)[:_SHOWN]}") from None
+    except json.JSONDecodeError as exc:
+        raise BadRequest(f"malformed JSON body: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except ValueError:  # Python's own bound on the digits of an integer
+        raise BadRequest("malformed JSON body: a number has too many digits") from None
     if not isinstance(value, dict):
         raise BadRequest("the JSON body must be an object")
     if "\\u" in text and _LONE_SURROGATE_ESCAPE.search(text.replace("\\\\", "#")):

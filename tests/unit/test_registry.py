@@ -67,6 +67,18 @@ def test_a_module_that_fails_to_import_breaks_only_itself(package):
     assert [error.module for error in check_all(registry)] == ["bad"]
 
 
+def test_the_check_tells_the_author_where_a_module_failed_to_import(package, monkeypatch, capsys):
+    from chalicelib import registry as registry_module
+
+    registry, directory = package
+    (directory / "bad.py").write_text("import os\n\nraise RuntimeError('the setting FOO is missing')\n")
+    monkeypatch.setattr(registry_module, "Registry", lambda: registry)
+    assert registry_module.main(["--check"]) == 1
+    err = capsys.readouterr().err
+    assert "module 'bad'" in err and "failed to import (RuntimeError)" in err
+    assert f"{directory / 'bad.py'}:3: RuntimeError: the setting FOO is missing" in err
+
+
 def test_a_module_without_service_class_is_broken(package):
     registry, directory = package
     (directory / "empty.py").write_text("x = 1\n")
