@@ -12,7 +12,7 @@ import hmac
 import logging
 from typing import TYPE_CHECKING, Any
 
-from chalicelib import dispatch, runtime
+from chalicelib import dispatch, runtime, telemetry
 from chalicelib.auth.credentials import credential_from  # every request looks for one; auth stays lazy
 from chalicelib.config import Settings
 from chalicelib.context import Clock, Context, StoreFactory
@@ -61,7 +61,10 @@ def _caller(
         return None, None
     from chalicelib.auth.authenticate import authenticate
 
-    return authenticate(credential, store(), settings, int(clock())), credential
+    telemetry.note_caller(None, credential.kind)  # a refused credential is still reported by kind
+    user = authenticate(credential, store(), settings, int(clock()))
+    telemetry.note_caller(user, credential.kind)
+    return user, credential
 
 
 def serve(
@@ -71,7 +74,9 @@ def serve(
     if not key_matches(request.params.get("key"), settings.api_keys):
         raise InvalidKey("the API key is missing or wrong")
     module_name, method_name = _required(request, "module"), _required(request, "method")
+    telemetry.note_call(module_name, method_name)
     target = dispatch.lookup(registry, module_name, method_name, external_only=True)
+    telemetry.note_found()
     dispatch.check_verb(target.spec, request.http_method)
     user, credential = _caller(request, settings, store, clock)
     ctx = Context(

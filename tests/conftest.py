@@ -185,3 +185,28 @@ def set_cookies(response: Any) -> str:
 
 
 from tests.live_server import live_server  # noqa: E402, F401  (the `make run` server)
+
+
+class OperatorLines:
+    """The access and metrics lines the app wrote (chalicelib.logs' writer), parsed."""
+
+    def __init__(self) -> None:
+        self.raw: list[str] = []
+
+    @property
+    def access(self) -> list[dict[str, Any]]:
+        return [line for line in map(json.loads, self.raw) if "_aws" not in line]
+
+    @property
+    def metrics(self) -> list[dict[str, Any]]:
+        return [line for line in map(json.loads, self.raw) if "_aws" in line]
+
+
+@pytest.fixture
+def operator_lines() -> Iterator[OperatorLines]:
+    from chalicelib import logs
+
+    lines = OperatorLines()
+    logs.use_writer(lines.raw.append)
+    yield lines
+    logs.use_writer(None)

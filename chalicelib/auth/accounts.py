@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
+from chalicelib import telemetry
 from chalicelib.auth import passwords
 from chalicelib.auth.credentials import Credential, new_attempt_id, new_secret
 from chalicelib.config import Settings
@@ -84,6 +85,7 @@ def _take_attempt(store: Store, settings: Settings, username: str, address: str,
         limit=settings.login_max_failures,
         user_limit=settings.login_max_failures_per_user,
     ):
+        telemetry.lockout(username)
         raise TooManyAttempts("too many failed logins for this username; try again later")
     return attempt_id
 

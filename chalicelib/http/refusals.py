@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from chalicelib import telemetry
 from chalicelib.errors import (
     BadRequest,
     ContractError,
@@ -64,15 +65,21 @@ def translated(response: Response) -> Response:
 def contract_refusals(event: Request, get_response: Callable[[Request], Response]) -> Response:
     """Chalice http middleware, the only one: it sees every answer, Chalice's early refusals included.
 
-    Chalice's own refusals take the contract's shape, then every answer gets its CORS headers (one
-    middleware for both: each layer costs every request a few function calls).
+    Chalice's own refusals take the contract's shape, then every answer gets its CORS headers and
+    its `X-Request-Id`, and leaves its access and metrics lines (one middleware for all of it: each
+    layer costs every request a few function calls).
     """
+    observation = telemetry.begin(event)
     forget_view_answer()
     try:
         response = get_response(event)
         if not is_view_answer(response):
             response = translated(response)
     except Exception as caught:
-        response = error_response(answer_for(caught, logger, "around the view"))
+        response = error_response(
+            answer_for(caught, logger, f"request {observation.request_id}, around the view")
+        )
     with_cors(response, event)
+    response.headers[telemetry.REQUEST_ID_HEADER] = observation.request_id
+    telemetry.finish(observation, response.status_code)
     return response

@@ -8,6 +8,7 @@ from typing import Any
 
 from chalice.app import Response
 
+from chalicelib import telemetry
 from chalicelib.context import Context
 from chalicelib.declarations import Format
 from chalicelib.errors import ApiError, Internal
@@ -42,6 +43,7 @@ def error_response(error: ApiError, headers: dict[str, Any] | None = None) -> Re
     if not 400 <= error.status <= 599:  # a method raised ApiError with a status that is no error
         logger.error("an ApiError with status %s answered as 500 internal", error.status)
         error = Internal("internal error")
+    telemetry.note_error_code(error.code)
     body = render_json(error.to_body())
     return Response(
         body=body,

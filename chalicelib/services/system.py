@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib import batch, discovery
+from chalicelib import batch, discovery, telemetry
 from chalicelib.context import Context
 
 NAME_OR_NULL = {"type": ["string", "null"]}
@@ -78,4 +78,5 @@ class Service:
 
     def batch(self, data: Any, ctx: Context) -> dict[str, Any]:
         calls, halt = batch.parse_batch(data)
+        telemetry.note_batch(len(calls))
         return batch.run_batch(calls, halt, ctx).to_body()

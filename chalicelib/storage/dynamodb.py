@@ -184,6 +184,17 @@ class _Translated:
     ) -> None:
         if exc is None:
             return
+        failure = self._failure(exc)
+        if failure is not None:
+            from chalicelib import telemetry
+            from chalicelib.metrics import STORAGE_ERRORS
+
+            telemetry.count(STORAGE_ERRORS)
+            raise failure from exc
+        # Anything else (a ClientError that is not about availability, our own bugs) goes on as raised.
+
+    def _failure(self, exc: BaseException) -> Exception | None:
+        """The project's error for a failed storage call, or None to let it go on as raised."""
         from botocore.exceptions import (
             BotoCoreError,
             ClientError,
@@ -195,23 +206,23 @@ class _Translated:
         if isinstance(exc, ClientError):
             code = exc.response.get("Error", {}).get("Code", "")
             if code in _MISCONFIGURED_CODES:
-                raise StorageMisconfigured(
+                return StorageMisconfigured(
                     f"storage {self._action} on table {self._table_name!r} refused: {code}"
-                ) from exc
+                )
             if (
                 code in _UNAVAILABLE_CODES
                 or exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) >= 500
             ):
                 logger.warning("storage %s failed: %s", self._action, code)
-                raise StorageUnavailable("storage is unavailable; try again later") from exc
+                return StorageUnavailable("storage is unavailable; try again later")
         elif isinstance(exc, NoRegionError | NoCredentialsError | PartialCredentialsError):
-            raise StorageMisconfigured(
+            return StorageMisconfigured(
                 f"storage {self._action}: {exc} (set AWS_DEFAULT_REGION and credentials)"
-            ) from exc
+            )
         elif isinstance(exc, BotoCoreError):
             logger.warning("storage %s failed: %s", self._action, type(exc).__name__)
-            raise StorageUnavailable("storage is unavailable; try again later") from exc
-        # Anything else (a ClientError that is not about availability, our own bugs) goes on as raised.
+            return StorageUnavailable("storage is unavailable; try again later")
+        return None
 
 
 class DynamoStore:

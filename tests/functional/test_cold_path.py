@@ -47,3 +47,29 @@ def test_a_method_with_a_schema_imports_the_validator_and_one_without_does_not()
     probe = run_probe("notes", "list")  # refused (no credential) before its schema is needed
     assert probe["status"] == 401 and probe["services"] == ["chalicelib.services.notes"]
     assert probe["heavy"] == ["chalicelib.schema"]  # loading notes checks its schemas
+
+
+TELEMETRY_PROBE = """
+import json, sys
+import chalice.app  # what every Chalice app imports anyway
+before = set(sys.modules)
+import chalicelib.telemetry
+print(json.dumps(sorted(set(sys.modules) - before)))
+"""
+
+
+def test_the_access_and_metrics_lines_add_no_import_beyond_their_own_modules():
+    """Written with the standard library's json and logging, which Chalice has already imported."""
+    env = {"PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [sys.executable, "-c", TELEMETRY_PROBE],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    added = set(json.loads(result.stdout.strip().splitlines()[-1]))
+    own = {"chalicelib", "chalicelib.telemetry", "chalicelib.logs", "chalicelib.metrics", "chalicelib.names"}
+    assert added - own <= {"__future__", "contextvars", "_contextvars"}

@@ -1,0 +1,194 @@
+"""What each HTTP request leaves for the operator: its id, one access line, one metrics line.
+
+The http middleware (`http/refusals.py`) sees every answer: it begins an `Observation` before the
+view runs and finishes it with the answer. On the way, the gateway notes the method and the caller,
+`system.batch` its call count, storage its failures and login its lockouts, each on the current
+observation (a context variable: one per request, also under `make run`'s threads). Nothing here
+holds a credential: the caller is a username and the kind of credential it came with.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any
+
+from chalicelib import logs, metrics
+from chalicelib.names import shown
+
+if TYPE_CHECKING:
+    from chalice.app import Request
+
+    from chalicelib.identity import User
+
+REQUEST_ID_HEADER = "X-Request-Id"
+_access = logs.access_logger()
+
+
+class Observation:
+    """One request as the access line and the metrics report it."""
+
+    __slots__ = (
+        "batch_calls",
+        "code",
+        "cold_start",
+        "counts",
+        "credential",
+        "locked_out",
+        "method",
+        "module",
+        "path",
+        "request_id",
+        "source_ip",
+        "started",
+        "target",
+        "user",
+        "verb",
+    )
+
+    def __init__(
+        self, request_id: str, verb: str, path: str, source_ip: str | None, cold_start: bool
+    ) -> None:
+        self.started = time.perf_counter()
+        self.request_id = request_id
+        self.verb = verb
+        self.path = path
+        self.source_ip = source_ip
+        self.cold_start = cold_start
+        self.module: str | None = None
+        self.method: str | None = None
+        self.target = metrics.NO_METHOD  # module.method once a lookup found it: the metrics' dimension
+        self.user: str | None = None
+        self.credential = "none"
+        self.code: str | None = None
+        self.batch_calls: int | None = None
+        self.counts: dict[str, int] = {}
+        self.locked_out: str | None = None  # the username a login was refused for, too many failures
+
+    def fields(self, status: int, duration_ms: float) -> dict[str, Any]:
+        """The access line's fields; `request_id` comes with every record (logs)."""
+        return {
+            "module": self.module,
+            "method": self.method,
+            "status": status,
+            "code": self.code,
+            "duration_ms": duration_ms,
+            "user": self.user,
+            "cold_start": self.cold_start,
+            "credential": self.credential,
+            "batch_calls": self.batch_calls,
+            "verb": self.verb,
+            "path": self.path,
+            "source_ip": self.source_ip,
+            "storage_errors": self.counts.get(metrics.STORAGE_ERRORS, 0),
+            **({"locked_out": self.locked_out} if self.locked_out is not None else {}),
+        }
+
+
+_current: ContextVar[Observation | None] = ContextVar("eqsash_observation", default=None)
+_process = {"cold": True}  # until the first request of this process
+
+
+def request_id_of(request: Request) -> str:
+    """API Gateway's request id; else the Lambda invocation's (chalice local has one); else a new one.
+
+    Written back into the request's context when it was missing, so that whatever reads the
+    request's id later (the gateway's own log lines) reads this one.
+    """
+    context = request.context if isinstance(request.context, dict) else {}
+    found = context.get("requestId")
+    if isinstance(found, str) and found:
+        return found
+    found = getattr(request.lambda_context, "aws_request_id", None)
+    made = found if isinstance(found, str) and found else os.urandom(16).hex()
+    if isinstance(request.context, dict):
+        request.context["requestId"] = made
+    return made
+
+
+def begin(request: Request) -> Observation:
+    """The observation of a request the middleware is about to answer, made current."""
+    cold, _process["cold"] = _process["cold"], False
+    identity = request.context.get("identity") if isinstance(request.context, dict) else None
+    source_ip = identity.get("sourceIp") if isinstance(identity, dict) else None
+    request_id = request_id_of(request)
+    observation = Observation(request_id, request.method, request.path, source_ip, cold)
+    _current.set(observation)
+    logs.set_request_id(request_id)
+    return observation
+
+
+def current() -> Observation | None:
+    return _current.get()
+
+
+def note_call(module: str, method: str) -> None:
+    """The names the request asks for, clipped as error messages quote them (a caller chose them)."""
+    observation = _current.get()
+    if observation is not None:
+        observation.module, observation.method = shown(module), shown(method)
+
+
+def note_found() -> None:
+    """The names asked for are an external method: `module.method` becomes the metrics' dimension."""
+    observation = _current.get()
+    if observation is not None:
+        observation.target = f"{observation.module}.{observation.method}"
+
+
+def note_caller(user: User | None, credential_kind: str | None) -> None:
+    observation = _current.get()
+    if observation is not None:
+        observation.user = None if user is None else user.username
+        observation.credential = credential_kind or "none"
+
+
+def note_error_code(code: str) -> None:
+    observation = _current.get()
+    if observation is not None:
+        observation.code = code
+
+
+def note_batch(calls: int) -> None:
+    observation = _current.get()
+    if observation is not None and observation.batch_calls is None:  # the outer batch's, not a nested one
+        observation.batch_calls = calls
+
+
+def count(metric: str) -> None:
+    """One more of an event metric (metrics.STORAGE_ERRORS, metrics.LOCKOUTS) for this request."""
+    observation = _current.get()
+    if observation is not None:
+        observation.counts[metric] = observation.counts.get(metric, 0) + 1
+
+
+def lockout(username: str) -> None:
+    """A login refused for too many failures: counted, and the username named in the access line."""
+    count(metrics.LOCKOUTS)
+    observation = _current.get()
+    if observation is not None:
+        observation.locked_out = shown(username)
+
+
+def finish(observation: Observation, status: int) -> None:
+    """Write the access line (at INFO) and the metrics line of the answered request; never raises."""
+    try:
+        duration_ms = round((time.perf_counter() - observation.started) * 1000, 3)
+        if _access.isEnabledFor(logging.INFO):
+            _access.info(
+                "%s %s answered %s",
+                observation.verb,
+                observation.path if observation.target == metrics.NO_METHOD else observation.target,
+                status,
+                extra={"fields": observation.fields(status, duration_ms)},
+            )
+        logs.write(
+            metrics.line(observation.target, status, duration_ms, int(time.time() * 1000), observation.counts)
+        )
+    except Exception:
+        logging.getLogger(__name__).exception("the access and metrics lines could not be written")
+    finally:
+        _current.set(None)
+        logs.set_request_id(None)
