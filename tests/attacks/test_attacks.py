@@ -267,30 +267,57 @@ def test_the_key_is_compared_in_constant_time_against_every_configured_key(monke
 # -- secrets in logs ----------------------------------------------------------------------------
 
 
-def test_no_password_token_session_or_key_reaches_any_log_line(app, moto_store, monkeypatch, caplog):
+def test_no_password_token_session_or_key_reaches_any_log_line(
+    app, moto_store, monkeypatch, caplog, operator_lines
+):
+    """At DEBUG, with every kind of credential, good and bad, in every place a request may carry one:
+    not in a log record, nor in the access and metrics lines."""
     key = "k3y-Very-Secret-Value"
     monkeypatch.setenv("API_KEY", key)
+    monkeypatch.setenv("LOG_LEVEL", "DEBUG")
+    runtime.reset(store=moto_store)
     accounts.create_user(moto_store, "root", ["administrator"], PASSWORD, runtime.now())
+    accounts.create_user(moto_store, "eve", [], PASSWORD, runtime.now())
     caplog.set_level(logging.DEBUG)
 
-    def call(params, headers=None):
-        query = {name: [value] for name, value in {"key": key, **params}.items()}
+    def call(params, headers=None, given_key=key):
+        query = {name: [value] for name, value in {"key": given_key, **params}.items()}
         return app(proxy_event(query=query, headers=headers or {}), None)
 
-    login_body = json.dumps(
-        {"key": key, "module": "users", "method": "login", "data": {"username": "root", "password": PASSWORD}}
-    ).encode()
-    login = json.loads(
-        app(proxy_event("POST", headers={"Content-Type": "application/json"}, body=login_body), None)["body"]
-    )
+    def post(payload):
+        body = json.dumps({"key": key, **payload}).encode()
+        return json.loads(
+            app(proxy_event("POST", headers={"Content-Type": "application/json"}, body=body), None)["body"]
+        )
+
+    login = post({"module": "users", "method": "login", "data": {"username": "root", "password": PASSWORD}})
+    bearer = {"Authorization": f"Bearer {login['token']}"}
     call({"module": "users", "method": "me", "token": login["token"]})
+    call({"module": "users", "method": "me"}, headers=bearer)
     call({"module": "users", "method": "me"}, headers={"Cookie": f"EQSASH_SESSION={login['session']}"})
+    call({"module": "users", "method": "me", "EQSASH_SESSION": login["session"]})
     call({"module": "users", "method": "login", "data": PASSWORD})  # a malformed login carrying the password
     call({"module": "demo", "method": "get_user_id", "token": login["token"] + "x"})
+    call({"module": "demo", "method": "get_user_id", "EQSASH_SESSION": login["session"] + "x"})
+    call({"module": "users", "method": "me"}, headers={"Authorization": f"Basic {login['token']}"})
     call({"module": "nosuch", "method": "x", "token": login["token"]})
+    call({"module": "users", "method": "me", "token": login["token"]}, given_key=key + "x")  # a wrong key
+    for _ in range(6):  # wrong passwords, then the lockout
+        post({"module": "users", "method": "login", "data": {"username": "eve", "password": PASSWORD + "!"}})
+    post({"module": "users", "method": "change_password", "token": login["token"],
+          "data": {"old_password": PASSWORD, "new_password": PASSWORD + " new"}})  # fmt: skip
     call({"module": "users", "method": "logout", "token": login["token"]})
-    logged = caplog.text + "".join(str(record.args) for record in caplog.records)
-    for secret in (PASSWORD, login["token"], login["session"], key):
+    call({"module": "users", "method": "me", "token": login["token"]})  # revoked
+    assert len(operator_lines.access) == len(operator_lines.metrics) == 20  # one each per request
+    assert any(record.levelno == logging.DEBUG for record in caplog.records)
+    logged = "".join(
+        [
+            caplog.text,
+            *(str(record.args) + str(record.__dict__) for record in caplog.records),
+            *operator_lines.raw,
+        ]
+    )
+    for secret in (PASSWORD, PASSWORD + "!", PASSWORD + " new", login["token"], login["session"], key):
         assert secret not in logged
 
 
