@@ -9,6 +9,7 @@ everything. Variables set in the shell win over the stage's values in .chalice/c
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import secrets
@@ -82,8 +83,13 @@ def _serve(config: Any, port: int) -> None:
             super().setup()
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
+        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+            # The app's access line is the request's line (JSON, with its id); http.server's own
+            # would repeat it as text, with the query string and so the key.
+            return
+
         def log_message(self, format: str, *args: Any) -> None:
-            # The request line without its query string: keys, tokens and passwords stay out of the log.
+            # What http.server still reports (a malformed request) without a query string.
             if args and isinstance(args[0], str):
                 args = (args[0].split("?", 1)[0] + (" HTTP/1.1" if "?" in args[0] else ""), *args[1:])
             super().log_message(format, *args)
@@ -120,7 +126,11 @@ def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
 
 def main() -> int:
     sys.path.insert(0, str(PROJECT_ROOT))
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    from chalicelib import logs
+
+    logs.configure_local(logging.INFO)  # JSON lines with the request's id, as Lambda writes them
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(line_buffering=True)  # each access and metrics line as it is written
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's server: one line per storage call
     logging.getLogger("botocore").setLevel(logging.WARNING)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)

@@ -181,6 +181,11 @@ def test_the_console_is_usable_by_keyboard_alone(dev_server, desktop):
     assert page.evaluate("document.activeElement.id") == "call"
     page.keyboard.press("Enter")
     page.locator("#body-text", has_text='"id": 7').wait_for()
+    # Beside the answer, the id its access line carries (the X-Request-Id header).
+    shown = page.locator("#answer-id-value").inner_text()
+    headers = page.locator("#headers").inner_text()
+    assert len(shown) == 36 and f"x-request-id\n{shown}" in headers
+    assert any(f'"request_id":"{shown}"' in line for line in dev_server.lines)
     assert desktop.errors == []
 
 
@@ -221,7 +226,7 @@ def test_a_page_of_a_listed_origin_calls_the_api_across_origins(dev_server, othe
     outcome = page.evaluate(CROSS_ORIGIN_CALL, [f"{dev_server.base}/api", ADMIN_PASSWORD])
     # A JSON body and an Authorization header need a preflight: it passed, and the answers were readable.
     assert outcome == {"status": 200, "body": {"username": "admin", "roles": ["administrator"]}}
-    assert any('"OPTIONS /api' in line and '" 204' in line for line in dev_server.lines)
+    assert any('"verb":"OPTIONS"' in line and '"status":204' in line for line in dev_server.lines)
     assert desktop.errors == []
 
 

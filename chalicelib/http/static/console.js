@@ -94,7 +94,7 @@
   async function send(verb, target, data, options) {
     var request = buildRequest(verb, target, data, options || {});
     var started = performance.now();
-    var answer = { request: request, status: 0, headers: [], text: "", json: undefined, error: null };
+    var answer = { request: request, status: 0, headers: [], text: "", json: undefined, error: null, id: null };
     try {
       // credentials "omit": the console authenticates with its token only, never the session cookie,
       // so that logging out here really logs out.
@@ -102,6 +102,7 @@
         method: request.verb, headers: request.headers, body: request.body, credentials: "omit", cache: "no-store"
       });
       answer.status = response.status;
+      answer.id = response.headers.get("x-request-id");
       response.headers.forEach(function (value, name) { answer.headers.push([name, value]); });
       answer.headers.sort(function (a, b) { return a[0] < b[0] ? -1 : 1; });
       answer.text = await response.text();
@@ -159,6 +160,9 @@
       ? answer.status + " " + (REASONS[answer.status] || "") + " · " + answer.ms + " ms"
       : "No answer · " + answer.ms + " ms";
     status.className = "badge " + (answer.status >= 200 && answer.status < 300 ? "ok" : "bad");
+    // The id the gateway's logs name this request by: quote it when asking what happened.
+    $("answer-id").hidden = !answer.id;
+    $("answer-id-value").textContent = answer.id || "";
     var box = $("answer-explain");
     clear(box);
     box.hidden = !answer.error;
