@@ -11,11 +11,15 @@ from chalicelib import runtime
 from tests.conftest import DEV_ENVIRONMENT, PROJECT_ROOT, proxy_event
 
 DEPLOYED_TABLE = "eqsash-api-prod-Table-1A2B3C"  # what CloudFormation's Ref would give
+STACK_NAME = "eqsash-api-prod"
 
 
 @pytest.fixture
-def prod_stage(monkeypatch, resources):
-    """Sets the API function's packaged environment (TABLE_NAME resolved); call it with the key, or None."""
+def prod_stage(monkeypatch, template, resources):
+    """Sets the API function's packaged environment (references resolved, parameters at their defaults);
+    call it with the key, or None."""
+    refs = {name: str(parameter.get("Default", "")) for name, parameter in template["Parameters"].items()}
+    refs["AWS::StackName"] = STACK_NAME
 
     def apply(api_key):
         for name in DEV_ENVIRONMENT:
@@ -23,6 +27,8 @@ def prod_stage(monkeypatch, resources):
         for name, value in resources["APIHandler"]["Properties"]["Environment"]["Variables"].items():
             if name == "TABLE_NAME":
                 monkeypatch.setenv(name, DEPLOYED_TABLE)
+            elif isinstance(value, dict) and set(value) == {"Ref"}:
+                monkeypatch.setenv(name, refs[value["Ref"]])
             elif name != "API_KEY":  # a secret reference: the test decides what it resolved to
                 monkeypatch.setenv(name, value)
         if api_key is not None:

@@ -29,6 +29,7 @@ INDEX_ARNS = [{"Fn::Sub": "${Table.Arn}/index/" + index} for index in (OWNER_IND
 # Store methods that only the admin CLI and the local dev server call, with the operator's own
 # credentials: the functions never create the table, turn on TTL, or scan for users.
 ADMIN_ONLY_METHODS = {"create_table", "list_users"}
+XRAY_ACTIONS = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
 # chalice names the runtime after the Python it packages with, the one the package's bytecode and
 # compiled extensions are built for: the Makefile's Python, 3.13 or newer (DESIGN section 12).
 RUNTIME = f"python{sys.version_info.major}.{sys.version_info.minor}"
@@ -133,7 +134,9 @@ def test_every_function_gets_the_table_by_ref_and_the_key_from_secrets_manager(r
             "Fn::Sub": "{{resolve:secretsmanager:${ApiKeySecretId}:SecretString:::${ApiKeySecretVersionId}}}"
         }
         assert current == {"Fn::Sub": "{{resolve:secretsmanager:${ApiKeySecretId}:SecretString}}"}
-        others = {key: value for key, value in variables.items() if key not in ("TABLE_NAME", "API_KEY")}
+        assert variables["LOG_LEVEL"] == {"Ref": "LogLevel"}
+        deployed = ("TABLE_NAME", "API_KEY", "LOG_LEVEL", "METRICS_NAMESPACE")
+        others = {key: value for key, value in variables.items() if key not in deployed}
         assert all(isinstance(value, str) for value in others.values())
 
 
@@ -205,6 +208,10 @@ def test_every_statement_names_the_table_its_index_or_the_functions_own_log_grou
             statement["Effect"] == "Allow" and "NotAction" not in statement and "NotResource" not in statement
         )
         actions, targets = as_list(statement["Action"]), as_list(statement["Resource"])
+        if all(action.startswith("xray:") for action in actions):  # X-Ray has no resource-level permissions
+            assert set(actions) == XRAY_ACTIONS and targets == ["*"], statement
+            seen -= 1
+            continue
         assert actions and all("*" not in action for action in actions), statement
         assert all(not isinstance(target, str) for target in targets), statement  # no literal ARN, no "*"
         if all(action.startswith("logs:") for action in actions):
@@ -363,3 +370,171 @@ def test_the_deployment_package_holds_no_development_tool(package_dir):
     assert tools >= {"devserver.py", "localstore.py", "packaging.py"}
     assert not any(name.startswith(("tools/", "bench/", "docs/")) for name in names)
     assert not any(name.rpartition("/")[2] in tools for name in names if name.startswith("chalicelib/"))
+
+
+# -- operations (DESIGN section 11) ---------------------------------------------------------------
+
+
+def alarms(resources: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {name: alarm["Properties"] for name, alarm in of_type(resources, "AWS::CloudWatch::Alarm").items()}
+
+
+def test_the_stage_is_throttled_at_the_rate_and_burst_parameters(template, resources):
+    parameters = template["Parameters"]
+    assert (parameters["ThrottleRateLimit"]["Default"], parameters["ThrottleBurstLimit"]["Default"]) == (
+        100,
+        200,
+    )
+    assert parameters["ThrottleRateLimit"]["MinValue"] == parameters["ThrottleBurstLimit"]["MinValue"] == 1
+    (setting,) = resources["RestAPI"]["Properties"]["MethodSettings"]
+    assert setting == {
+        "ResourcePath": "/*",
+        "HttpMethod": "*",
+        "ThrottlingRateLimit": {"Ref": "ThrottleRateLimit"},
+        "ThrottlingBurstLimit": {"Ref": "ThrottleBurstLimit"},
+    }
+
+
+def test_every_function_times_out_before_api_gateway_does(resources):
+    """API Gateway gives up after 29 s; the function stops first, so no request runs on unseen."""
+    for function in of_type(resources, "AWS::Serverless::Function").values():
+        assert function["Properties"]["Timeout"] < 29
+
+
+def test_reserved_concurrency_is_an_optional_cap(template, resources):
+    parameter = template["Parameters"]["ReservedConcurrency"]
+    assert (parameter["Type"], parameter["Default"], parameter["MinValue"]) == ("Number", -1, -1)
+    assert template["Conditions"]["HasReservedConcurrency"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "ReservedConcurrency"}, "-1"]}]
+    }
+    assert resources["APIHandler"]["Properties"]["ReservedConcurrentExecutions"] == {
+        "Fn::If": ["HasReservedConcurrency", {"Ref": "ReservedConcurrency"}, {"Ref": "AWS::NoValue"}]
+    }
+
+
+def test_lambda_writes_json_logs_at_the_level_log_level_names(template, resources):
+    from chalicelib.config import LOG_LEVELS
+
+    config = json.loads((PROJECT_ROOT / ".chalice" / "config.json").read_text())
+    parameter = template["Parameters"]["LogLevel"]
+    assert tuple(parameter["AllowedValues"]) == LOG_LEVELS
+    assert parameter["Default"] == config["environment_variables"]["LOG_LEVEL"]
+    lambda_levels = template["Mappings"]["LambdaLogLevel"]
+    assert set(lambda_levels) == set(LOG_LEVELS)
+    assert {entry["Level"] for entry in lambda_levels.values()} <= {
+        "TRACE",
+        "DEBUG",
+        "INFO",
+        "WARN",
+        "ERROR",
+        "FATAL",
+    }
+    assert lambda_levels["WARNING"]["Level"] == "WARN" and lambda_levels["CRITICAL"]["Level"] == "FATAL"
+    for name in FUNCTIONS:
+        assert resources[name]["Properties"]["LoggingConfig"] == {
+            "LogFormat": "JSON",
+            "ApplicationLogLevel": {"Fn::FindInMap": ["LambdaLogLevel", {"Ref": "LogLevel"}, "Level"]},
+        }
+
+
+def test_the_metrics_namespace_is_the_stacks_and_the_storage_alarm_reads_it(resources):
+    from chalicelib.metrics import STORAGE_ERRORS
+
+    variables = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert variables["METRICS_NAMESPACE"] == {"Ref": "AWS::StackName"}
+    storage = alarms(resources)["StorageErrorsAlarm"]
+    assert (storage["Namespace"], storage["MetricName"]) == ({"Ref": "AWS::StackName"}, STORAGE_ERRORS)
+    assert "Dimensions" not in storage  # counted without a dimension (chalicelib.metrics)
+
+
+def test_the_alarms_watch_5xx_rate_throttles_storage_and_function_errors(template, resources):
+    found = alarms(resources)
+    assert set(found) == {
+        "ApiErrorRateAlarm", "ApiThrottlesAlarm", "StorageErrorsAlarm", "ApiFunctionErrorsAlarm",
+        "InternalFunctionErrorsAlarm",
+    }  # fmt: skip
+    watched = {
+        (alarm["Namespace"], alarm["MetricName"], alarm["Dimensions"][0]["Value"]["Ref"])
+        for alarm in found.values()
+        if alarm.get("Namespace") == "AWS/Lambda"
+    }
+    assert watched == {
+        ("AWS/Lambda", "Throttles", "APIHandler"),
+        ("AWS/Lambda", "Errors", "APIHandler"),
+        ("AWS/Lambda", "Errors", "Internal"),
+    }
+    for alarm in found.values():
+        assert alarm["TreatMissingData"] == "notBreaching"  # no traffic is no alarm
+        assert alarm["AlarmDescription"].endswith("Operating guide: alarms.")
+        notify = {"Fn::If": ["HasAlarmTopic", [{"Ref": "AlarmTopicArn"}], {"Ref": "AWS::NoValue"}]}
+        assert alarm["AlarmActions"] == alarm["OKActions"] == notify
+    assert template["Parameters"]["AlarmTopicArn"]["Default"] == ""
+
+
+def test_the_5xx_rate_is_api_gateways_own_count_of_this_stage(resources):
+    """API Gateway's 5XXError also counts the 502s and 504s of a function that crashed or timed out."""
+    rate = alarms(resources)["ApiErrorRateAlarm"]
+    by_id = {metric["Id"]: metric for metric in rate["Metrics"]}
+    api = resources["RestAPI"]["Properties"]
+    for name, metric_name in (("errors", "5XXError"), ("requests", "Count")):
+        metric = by_id[name]["MetricStat"]["Metric"]
+        assert (metric["Namespace"], metric["MetricName"]) == ("AWS/ApiGateway", metric_name)
+        dimensions = {entry["Name"]: entry["Value"] for entry in metric["Dimensions"]}
+        assert dimensions == {"ApiName": api["Name"], "Stage": api["StageName"]}
+    assert api["Name"] == {"Ref": "AWS::StackName"}
+    assert by_id["rate"]["ReturnData"] is True and "100 * errors / requests" in by_id["rate"]["Expression"]
+    assert rate["Threshold"] == 5
+
+
+def dashboard_body(resources: dict[str, Any]) -> dict[str, Any]:
+    """The dashboard's JSON with each ${...} of its Fn::Subs replaced by a placeholder."""
+    import re
+
+    separator, pieces = resources["Dashboard"]["Properties"]["DashboardBody"]["Fn::Join"]
+    text = separator.join(piece["Fn::Sub"] for piece in pieces)
+    body: dict[str, Any] = json.loads(re.sub(r"\$\{([A-Za-z0-9:.]+)\}", r"<\1>", text))
+    return body
+
+
+def test_the_dashboard_shows_calls_errors_and_durations_by_method(resources):
+    from chalicelib.metrics import REQUEST_METRICS
+
+    widgets = dashboard_body(resources)["widgets"]
+    expressions = [
+        metric[0]["expression"]
+        for widget in widgets
+        if widget["type"] == "metric"
+        for metric in widget["properties"]["metrics"]
+        if isinstance(metric[0], dict)
+    ]
+    for name, _ in REQUEST_METRICS:
+        assert any(f'{{"<AWS::StackName>",method}} MetricName="{name}"' in found for found in expressions), (
+            name
+        )
+    assert any("'p99'" in found for found in expressions)
+    (alarm_widget,) = [widget for widget in widgets if widget["type"] == "alarm"]
+    assert set(alarm_widget["properties"]["alarms"]) == {f"<{name}.Arn>" for name in alarms(resources)}
+    assert resources["Dashboard"]["Properties"]["DashboardName"] == {
+        "Fn::Sub": "${AWS::StackName}-${AWS::Region}"
+    }
+
+
+def test_x_ray_tracing_is_a_parameter_off_by_default(template, resources):
+    parameter = template["Parameters"]["Tracing"]
+    assert (parameter["Default"], parameter["AllowedValues"]) == ("PassThrough", ["PassThrough", "Active"])
+    for name in FUNCTIONS:
+        assert resources[name]["Properties"]["Tracing"] == {"Ref": "Tracing"}
+    assert resources["RestAPI"]["Properties"]["TracingEnabled"] == {"Fn::If": ["TracingActive", True, False]}
+    policies = {
+        resource["Properties"]["RoleName"]["Ref"]
+        for resource in of_type(resources, "AWS::IAM::RolePolicy").values()
+        if resource.get("Condition") == "TracingActive"
+    }
+    assert policies == {role_of(resources[name]) for name in FUNCTIONS}
+
+
+def test_api_gateways_own_answers_carry_the_request_id_too(resources):
+    """Its 429s of the stage's throttle, 403s of unknown paths, 502s and 504s never reach the function."""
+    responses = resources["RestAPI"]["Properties"]["GatewayResponses"]
+    for kind in ("DEFAULT_4XX", "DEFAULT_5XX"):
+        assert responses[kind]["ResponseParameters"]["Headers"] == {"X-Request-Id": "context.requestId"}
