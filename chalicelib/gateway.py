@@ -16,7 +16,7 @@ from chalicelib import dispatch, runtime, telemetry
 from chalicelib.auth.credentials import credential_from  # every request looks for one; auth stays lazy
 from chalicelib.config import Settings
 from chalicelib.context import Clock, Context, StoreFactory
-from chalicelib.errors import BadRequest, Internal, InvalidKey, answer_for
+from chalicelib.errors import ApiError, BadRequest, Internal, InvalidKey, answer_for
 from chalicelib.http.request import ApiRequest, from_chalice, param_str
 from chalicelib.http.responses import error_response, mark_view_answer, result_response
 from chalicelib.identity import User
@@ -74,9 +74,12 @@ def serve(
     if not key_matches(request.params.get("key"), settings.api_keys):
         raise InvalidKey("the API key is missing or wrong")
     module_name, method_name = _required(request, "module"), _required(request, "method")
-    telemetry.note_call(module_name, method_name)
-    target = dispatch.lookup(registry, module_name, method_name, external_only=True)
-    telemetry.note_found()
+    try:
+        target = dispatch.lookup(registry, module_name, method_name, external_only=True)
+    except ApiError:
+        telemetry.note_call(module_name, method_name)
+        raise
+    telemetry.note_found(module_name, method_name)
     dispatch.check_verb(target.spec, request.http_method)
     user, credential = _caller(request, settings, store, clock)
     ctx = Context(

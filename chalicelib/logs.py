@@ -24,21 +24,19 @@ ACCESS_LOGGER = "chalicelib.access"
 # What LogRecord itself holds; everything else a record carries (`extra`) becomes a key of the line.
 _STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "request_id", "fields"}
 
-_request_id: ContextVar[str | None] = ContextVar("eqsash_request_id", default=None)
-_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=str).encode
+# The request being served (telemetry's Observation, or anything with a `request_id`), set by telemetry.
+REQUEST: ContextVar[Any] = ContextVar("eqsash_request", default=None)
+_encode = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode  # the access line's fields
+_encode_any = json.JSONEncoder(separators=(",", ":"), default=str).encode  # any record's extra values
 
 Writer = Callable[[str], object]
-
-
-def set_request_id(request_id: str | None) -> None:
-    """The id that records made from now on, in this request's context, carry."""
-    _request_id.set(request_id)
 
 
 def _with_request_id(factory: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:
     def make(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record = factory(*args, **kwargs)
-        record.request_id = _request_id.get()
+        serving = REQUEST.get()
+        record.request_id = None if serving is None else serving.request_id
         return record
 
     make.eqsash_request_ids = True  # type: ignore[attr-defined]
@@ -49,10 +47,17 @@ if not getattr(logging.getLogRecordFactory(), "eqsash_request_ids", False):
     logging.setLogRecordFactory(_with_request_id(logging.getLogRecordFactory()))
 
 
+_second: list[tuple[int, str]] = [(-1, "")]  # the last whole second formatted, and its text
+
+
 def timestamp(created: float) -> str:
     """A record's time as Lambda's JSON lines write it: ISO 8601 in UTC, milliseconds, `Z`."""
     whole = int(created)
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole)) + f".{int((created - whole) * 1000):03d}Z"
+    last, text = _second[0]
+    if whole != last:
+        text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole))
+        _second[0] = (whole, text)
+    return f"{text}.{int((created - whole) * 1000):03d}Z"
 
 
 class JsonLines(logging.Formatter):
@@ -70,15 +75,16 @@ class JsonLines(logging.Formatter):
             "request_id": getattr(record, "request_id", None),
         }
         fields = getattr(record, "fields", None)
-        if isinstance(fields, dict):
+        if isinstance(fields, dict) and not record.exc_info:  # the access line's: all it carries
             line.update(fields)
+            return _encode(line)
         for name, value in record.__dict__.items():
             if name not in _STANDARD and name not in line:
                 line[name] = value
         if record.exc_info:
             line["errorType"] = record.exc_info[0].__name__ if record.exc_info[0] else None
             line["stackTrace"] = self.formatException(record.exc_info).splitlines()
-        return _encode(line)
+        return _encode_any(line)
 
 
 def _to_stdout(text: str) -> None:

@@ -61,25 +61,33 @@ def directives(space: str, events: tuple[str, ...] = ()) -> list[dict[str, objec
 
 
 class _Shapes:
-    """The directives, built once per namespace (they are the same on every request)."""
+    """The line's fixed parts, serialised once per process and set of events (as Powertools does per
+    flush): a request only fills in its timestamp, method and values."""
 
     __slots__ = ("by_events", "space")
 
     def __init__(self) -> None:
-        self.space = ""
-        self.by_events: dict[tuple[str, ...], list[dict[str, object]]] = {}
+        self.space: str | None = None
+        self.by_events: dict[tuple[str, ...], str] = {}
 
-    def of(self, events: tuple[str, ...]) -> list[dict[str, object]]:
-        space = namespace()
-        if space != self.space:
-            self.space, self.by_events = space, {}
-        shape = self.by_events.get(events)
-        if shape is None:
-            shape = self.by_events[events] = directives(space, events)
-        return shape
+    def of(self, events: tuple[str, ...]) -> str:
+        """What comes between the timestamp and the method's value."""
+        if self.space is None:
+            self.space = namespace()
+        middle = self.by_events.get(events)
+        if middle is None:
+            shape = _encode(directives(self.space, events))
+            middle = self.by_events[events] = f',"CloudWatchMetrics":{shape}}},"method":'
+        return middle
 
 
 _shapes = _Shapes()
+_string = json.encoder.encode_basestring_ascii
+
+
+def reset() -> None:
+    """Read METRICS_NAMESPACE again on the next line (tests)."""
+    _shapes.__init__()  # type: ignore[misc]
 
 
 def line(
@@ -87,15 +95,12 @@ def line(
 ) -> str:
     """The EMF line of one request: Calls 1, Errors4xx and Errors5xx 0 or 1, Duration; `counts`
     adds the events (storage errors, lockouts) that happened, when any did."""
-    events = tuple(name for name in EVENT_METRICS if counts and counts.get(name))
-    document: dict[str, object] = {
-        "_aws": {"Timestamp": timestamp_ms, "CloudWatchMetrics": _shapes.of(events)},
-        "method": method,
-        "Calls": 1,
-        "Errors4xx": 1 if 400 <= status < 500 else 0,
-        "Errors5xx": 1 if status >= 500 else 0,
-        "Duration": duration_ms,
-    }
+    events = tuple(name for name in EVENT_METRICS if counts.get(name)) if counts else ()
+    errors_4xx, errors_5xx = (1 if 400 <= status < 500 else 0), (1 if status >= 500 else 0)
+    text = (
+        f'{{"_aws":{{"Timestamp":{int(timestamp_ms)}{_shapes.of(events)}{_string(method)},"Calls":1,'
+        f'"Errors4xx":{errors_4xx},"Errors5xx":{errors_5xx},"Duration":{float(duration_ms)!r}'
+    )
     for name in events:
-        document[name] = counts[name] if counts else 0
-    return _encode(document)
+        text += f',"{name}":{int(counts[name]) if counts else 0}'
+    return text + "}"

@@ -87,36 +87,30 @@ class Observation:
         }
 
 
-_current: ContextVar[Observation | None] = ContextVar("eqsash_observation", default=None)
+_current: ContextVar[Observation | None] = logs.REQUEST  # one variable: its request_id is on every record
 _process = {"cold": True}  # until the first request of this process
 
 
-def request_id_of(request: Request) -> str:
-    """API Gateway's request id; else the Lambda invocation's (chalice local has one); else a new one.
-
-    Written back into the request's context when it was missing, so that whatever reads the
-    request's id later (the gateway's own log lines) reads this one.
-    """
-    context = request.context if isinstance(request.context, dict) else {}
-    found = context.get("requestId")
-    if isinstance(found, str) and found:
-        return found
+def _new_request_id(request: Request) -> str:
+    """The Lambda invocation's id (chalice local makes one), else a random one, written into the
+    request's context, so that whatever reads the request's id later (the gateway) reads this one."""
     found = getattr(request.lambda_context, "aws_request_id", None)
     made = found if isinstance(found, str) and found else os.urandom(16).hex()
-    if isinstance(request.context, dict):
-        request.context["requestId"] = made
+    request.context["requestId"] = made
     return made
 
 
 def begin(request: Request) -> Observation:
-    """The observation of a request the middleware is about to answer, made current."""
+    """The observation of a request the middleware is about to answer, made current.
+
+    Its id is API Gateway's (`requestContext.requestId`), else a new one (`_new_request_id`).
+    """
     cold, _process["cold"] = _process["cold"], False
-    identity = request.context.get("identity") if isinstance(request.context, dict) else None
-    source_ip = identity.get("sourceIp") if isinstance(identity, dict) else None
-    request_id = request_id_of(request)
-    observation = Observation(request_id, request.method, request.path, source_ip, cold)
+    context = request.context  # the event's requestContext: chalice requires one
+    request_id = context.get("requestId") or _new_request_id(request)
+    source_ip = (context.get("identity") or {}).get("sourceIp")
+    observation = Observation(str(request_id), request.method, request.path, source_ip, cold)
     _current.set(observation)
-    logs.set_request_id(request_id)
     return observation
 
 
@@ -125,17 +119,18 @@ def current() -> Observation | None:
 
 
 def note_call(module: str, method: str) -> None:
-    """The names the request asks for, clipped as error messages quote them (a caller chose them)."""
+    """The names a request asked for that name no method, clipped as error messages quote them."""
     observation = _current.get()
     if observation is not None:
         observation.module, observation.method = shown(module), shown(method)
 
 
-def note_found() -> None:
+def note_found(module: str, method: str) -> None:
     """The names asked for are an external method: `module.method` becomes the metrics' dimension."""
     observation = _current.get()
     if observation is not None:
-        observation.target = f"{observation.module}.{observation.method}"
+        observation.module, observation.method = module, method
+        observation.target = f"{module}.{method}"
 
 
 def note_caller(user: User | None, credential_kind: str | None) -> None:
@@ -177,12 +172,19 @@ def finish(observation: Observation, status: int) -> None:
     try:
         duration_ms = round((time.perf_counter() - observation.started) * 1000, 3)
         if _access.isEnabledFor(logging.INFO):
-            _access.info(
-                "%s %s answered %s",
-                observation.verb,
-                observation.path if observation.target == metrics.NO_METHOD else observation.target,
-                status,
-                extra={"fields": observation.fields(status, duration_ms)},
+            # makeRecord and handle: what Logger.info does, less looking up the caller's frame.
+            target = observation.path if observation.target == metrics.NO_METHOD else observation.target
+            _access.handle(
+                _access.makeRecord(
+                    _access.name,
+                    logging.INFO,
+                    __file__,
+                    0,
+                    "%s %s answered %s",
+                    (observation.verb, target, status),
+                    None,
+                    extra={"fields": observation.fields(status, duration_ms)},
+                )
             )
         logs.write(
             metrics.line(observation.target, status, duration_ms, int(time.time() * 1000), observation.counts)
@@ -191,4 +193,3 @@ def finish(observation: Observation, status: int) -> None:
         logging.getLogger(__name__).exception("the access and metrics lines could not be written")
     finally:
         _current.set(None)
-        logs.set_request_id(None)

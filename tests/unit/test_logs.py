@@ -14,21 +14,26 @@ def record(message="m", **extra):
     )
 
 
+class Serving:
+    def __init__(self, request_id):
+        self.request_id = request_id
+
+
 def test_every_record_made_during_a_request_carries_its_id():
-    logs.set_request_id("req-1")
+    token = logs.REQUEST.set(Serving("req-1"))
     try:
         assert record().request_id == "req-1"
     finally:
-        logs.set_request_id(None)
+        logs.REQUEST.reset(token)
     assert record().request_id is None
 
 
 def test_a_record_is_one_json_line_with_lambdas_keys_and_its_extra_fields():
-    logs.set_request_id("req-2")
+    token = logs.REQUEST.set(Serving("req-2"))
     try:
         line = logs.JsonLines().format(record("hello %s", username="ann"))
     finally:
-        logs.set_request_id(None)
+        logs.REQUEST.reset(token)
     assert "\n" not in line
     parsed = json.loads(line)
     assert parsed["level"] == "WARNING" and parsed["logger"] == "chalicelib.test"

@@ -64,9 +64,15 @@ def test_storage_errors_and_lockouts_are_counted_without_a_dimension_and_only_wh
 
 def test_the_namespace_is_metrics_namespace_else_the_projects(monkeypatch):
     monkeypatch.delenv("METRICS_NAMESPACE", raising=False)
+    metrics.reset()
     assert emf("none", 200, 1.0, 1)["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "eqsash-api"
     monkeypatch.setenv("METRICS_NAMESPACE", "eqsash-prod")
-    assert emf("none", 200, 1.0, 1)["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "eqsash-prod"
+    metrics.reset()
+    try:
+        assert emf("none", 200, 1.0, 1)["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "eqsash-prod"
+    finally:
+        monkeypatch.delenv("METRICS_NAMESPACE")
+        metrics.reset()
 
 
 def test_the_line_is_one_compact_line():
