@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, cast
 
-from bench import cold, events, hostile, package_cold, powertools, report, scale, warm
+from bench import cold, events, hostile, logging_on, package_cold, powertools, report, scale, warm
 from bench.storage_calls import StorageCalls, StubClient
 from chalicelib.paths import PROJECT_ROOT
 
@@ -191,11 +191,15 @@ def main(argv: list[str]) -> int:
     rounds, cold_rounds = (3, 2) if options.quick else (21, 11)
     number, storage_number = (200, 20) if options.quick else (2000, 200)
     results = report.Results(rounds, number, storage_number, cold_rounds)
+    from chalicelib import logs
+
+    logs.use_writer(logging_on.discard)  # standard output is the report's; logging_on writes as deployed
     warm_public(results, number, rounds)
     powertools.compare(results, number, rounds)
     warm_authenticated(results, storage_number, rounds)
     warm_scale(results, number, rounds)
     cold_starts(results, cold_rounds)
+    logging_on.measure(results, SETTINGS, number, rounds, cold_rounds)
     results.package = package_cold.measure(cold_rounds)
     results.package_bytes = package_cold.sizes()
     print(report.render(results))

@@ -24,6 +24,7 @@ class Results:
     scale_modules: int = 0
     package: dict[str, ColdResult] = field(default_factory=dict)  # bench/package_cold.py
     package_bytes: dict[str, int] = field(default_factory=dict)
+    logging_rows: list[Row] = field(default_factory=list)  # bench/logging_on.py
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,7 @@ def render(results: Results) -> str:
         "| measure | baseline | eqsash-api | ratio | target | |",
         "| --- | ---: | ---: | ---: | ---: | --- |",
         *map(str, _warm_rows(results) + _cold_rows(results) + _scale_rows(results)),
+        *map(str, results.logging_rows),
         *map(str, _package_rows(results) if results.package else []),
         "",
         *_sizes(results),
