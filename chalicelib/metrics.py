@@ -91,10 +91,17 @@ def reset() -> None:
 
 
 def line(
-    method: str, status: int, duration_ms: float, timestamp_ms: int, counts: dict[str, int] | None = None
+    method: str,
+    status: int,
+    duration_ms: float,
+    timestamp_ms: int,
+    counts: dict[str, int] | None = None,
+    *,
+    request_id: str | None = None,
 ) -> str:
     """The EMF line of one request: Calls 1, Errors4xx and Errors5xx 0 or 1, Duration; `counts`
-    adds the events (storage errors, lockouts) that happened, when any did."""
+    adds the events (storage errors, lockouts) that happened, when any did. The request's id is a
+    member of the line, no dimension: it is a log line of the request, like the others."""
     events = tuple(name for name in EVENT_METRICS if counts.get(name)) if counts else ()
     errors_4xx, errors_5xx = (1 if 400 <= status < 500 else 0), (1 if status >= 500 else 0)
     text = (
@@ -103,4 +110,6 @@ def line(
     )
     for name in events:
         text += f',"{name}":{int(counts[name]) if counts else 0}'
+    if request_id is not None:
+        text += f',"request_id":{_string(request_id)}'
     return text + "}"

@@ -187,7 +187,14 @@ def finish(observation: Observation, status: int) -> None:
                 )
             )
         logs.write(
-            metrics.line(observation.target, status, duration_ms, int(time.time() * 1000), observation.counts)
+            metrics.line(
+                observation.target,
+                status,
+                duration_ms,
+                int(time.time() * 1000),
+                observation.counts,
+                request_id=observation.request_id,
+            )
         )
     except Exception:
         logging.getLogger(__name__).exception("the access and metrics lines could not be written")

@@ -60,6 +60,7 @@ def test_every_kind_of_answer_carries_api_gateways_request_id(app, operator_line
     assert answer["statusCode"] == status
     assert answer["headers"]["X-Request-Id"] == "apigw-id-1"
     assert only(operator_lines.access)["request_id"] == "apigw-id-1"
+    assert only(operator_lines.metrics)["request_id"] == "apigw-id-1"  # a log line of the request too
 
 
 def test_the_console_page_carries_it_too(app, operator_lines, monkeypatch):

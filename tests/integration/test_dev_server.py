@@ -44,3 +44,28 @@ def test_the_administrator_logs_in_with_the_password_the_suite_gave(live_server)
     )
     with urllib.request.urlopen(request, timeout=10) as answer:
         assert answer.status == 200 and json.loads(answer.read())["user"]["username"] == "admin"
+
+
+def test_make_run_answers_with_a_request_id_and_writes_its_access_and_metrics_lines(live_server):
+    import time
+    import urllib.error
+
+    url = f"{live_server.url}/api?key={KEY}&module=nosuch&method=x"
+    try:
+        urllib.request.urlopen(url, timeout=10)
+        raise AssertionError("an unknown module answered 200")
+    except urllib.error.HTTPError as refused:
+        assert refused.code == 404
+        request_id = refused.headers["X-Request-Id"]
+    assert request_id
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        lines = [
+            json.loads(line) for line in live_server.lines if line.startswith("{") and request_id in line
+        ]
+        if len(lines) == 2:
+            break
+        time.sleep(0.05)
+    access, emf = sorted(lines, key=lambda line: "_aws" in line)
+    assert (access["status"], access["code"], access["module"]) == (404, "unknown_module", "nosuch")
+    assert emf["method"] == "none" and emf["Errors4xx"] == 1

@@ -75,6 +75,12 @@ def test_the_namespace_is_metrics_namespace_else_the_projects(monkeypatch):
         metrics.reset()
 
 
+def test_the_line_names_its_request_as_a_member_not_a_dimension():
+    document = emf("users.me", 200, 1.0, 1, request_id="req-9")
+    assert document["request_id"] == "req-9"
+    assert all(["request_id"] not in d["Dimensions"] for d in document["_aws"]["CloudWatchMetrics"])
+
+
 def test_the_line_is_one_compact_line():
     text = metrics.line("users.me", 200, 1.5, 1)
     assert "\n" not in text and ": " not in text and len(text) < 400
