@@ -31,7 +31,9 @@ def call(app, request_id="req-1", headers=None, **params):
 @pytest.fixture
 def ann(memory_store):
     accounts.create_user(memory_store, "ann", ["editor"], PASSWORD, runtime.now())
-    return accounts.login(memory_store, runtime.settings(), "ann", PASSWORD, runtime.now())
+    return accounts.login(
+        memory_store, runtime.settings(), "ann", PASSWORD, runtime.now(), address="127.0.0.1"
+    )
 
 
 def only(lines):
