@@ -87,21 +87,26 @@ def parse_request(
 
 
 def from_chalice(request: Request, max_body_bytes: int) -> ApiRequest:
-    """parse_request over a Chalice request, reading query, headers and raw body from the original event.
+    """parse_request over a Chalice request: `from_event` over the event it was made from."""
+    return from_event(request.to_original_event(), max_body_bytes)
+
+
+def from_event(event: Mapping[str, Any], max_body_bytes: int) -> ApiRequest:
+    """parse_request over an API Gateway proxy event: query, headers and raw body as the event holds them.
 
     Chalice's `query_params` and `headers` wrap the same event fields; reading them directly spares
     copying through its Python-level mappings on every request.
     """
-    event = request.to_original_event()
+    context = event["requestContext"]
     return parse_request(
-        http_method=request.method,
+        http_method=context["httpMethod"],
         query=event.get("multiValueQueryStringParameters"),
         headers=event.get("headers") or {},
         body=event.get("body"),
         is_base64=bool(event.get("isBase64Encoded")),
         max_body_bytes=max_body_bytes,
-        request_id=_request_id(request.context),
-        client_address=_client_address(request.context),
+        request_id=_request_id(context),
+        client_address=_client_address(context),
     )
 
 
