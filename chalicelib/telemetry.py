@@ -175,19 +175,11 @@ def finish(observation: Observation, status: int) -> None:
     """Write the access line (at INFO) and the metrics line of the answered request; never raises."""
     try:
         duration_ms = round((time.perf_counter() - observation.started) * 1000, 3)
-        if _access.isEnabledFor(logging.INFO):
-            # makeRecord and handle: what Logger.info does, less looking up the caller's frame.
+        if _access.isEnabledFor(logging.INFO):  # LOG_LEVEL, as for a record of the logger
             target = observation.path if observation.target == metrics.NO_METHOD else observation.target
-            _access.handle(
-                _access.makeRecord(
-                    _access.name,
-                    logging.INFO,
-                    __file__,
-                    0,
-                    "%s %s answered %s",
-                    (observation.verb, target, status),
-                    None,
-                    extra={"fields": observation.fields(status, duration_ms)},
+            logs.write(
+                logs.access_line(
+                    f"{observation.verb} {target} answered {status}", observation.fields(status, duration_ms)
                 )
             )
         logs.write(
