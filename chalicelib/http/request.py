@@ -78,8 +78,8 @@ def parse_request(
         raw = _raw_body(body, is_base64)
         if len(raw) > max_body_bytes:
             raise PayloadTooLarge(f"the body has {len(raw)} bytes; the limit is {max_body_bytes}")
-        fields = _body_fields(raw, lowered.get("content-type"))
-        if fields and is_json_type(media_type(lowered["content-type"])[0]):
+        fields, from_json = _body_fields(raw, lowered.get("content-type"))
+        if fields and from_json:
             json_fields = frozenset(fields)
         params.update(fields)
     cookies = parse_cookies(lowered.get("cookie", ""))
@@ -204,19 +204,20 @@ def _raw_body(body: bytes | str | None, is_base64: bool) -> bytes:
         raise BadRequest("the body is not valid UTF-8") from None
 
 
-def _body_fields(raw: bytes, content_type: str | None) -> dict[str, object]:
-    """The top-level fields of a POST body, by its media type; an empty body has none."""
+def _body_fields(raw: bytes, content_type: str | None) -> tuple[dict[str, object], bool]:
+    """The top-level fields of a POST body, by its media type (an empty body has none), and whether
+    they came from JSON."""
     if not raw:
-        return {}
+        return {}, False
     if content_type is None or not content_type.strip():
         raise UnsupportedMediaType("a POST body needs a Content-Type")
     kind, options = media_type(content_type)
     if kind == _FORM:
-        return brackets.parse_fields(_form_pairs(raw, _codec(options)))
+        return brackets.parse_fields(_form_pairs(raw, _codec(options))), False
     if kind == _MULTIPART:
-        return brackets.parse_fields(_multipart_pairs(raw, options))
+        return brackets.parse_fields(_multipart_pairs(raw, options)), False
     if is_json_type(kind):
-        return _json_fields(_decode(raw, _codec(options)))
+        return _json_fields(_decode(raw, _codec(options))), True
     raise UnsupportedMediaType(f"Content-Type {kind[:_SHOWN]!r} is not read; send form, multipart or JSON")
 
 
