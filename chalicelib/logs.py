@@ -28,7 +28,26 @@ _STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime
 
 # The request being served (telemetry's Observation, or anything with a `request_id`), set by telemetry.
 REQUEST: ContextVar[Any] = ContextVar("eqsash_request", default=None)
-_encode = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode  # the access line's fields
+_ACCESS_ENCODER = json.JSONEncoder(separators=(",", ":"), check_circular=False)
+_encode = _ACCESS_ENCODER.encode  # the access line's fields
+_make_c_encoder = json.encoder.c_make_encoder  # type: ignore[attr-defined]
+# What _encode does, made once: without a circular-reference table the C encoder keeps no state
+# between calls, and JSONEncoder.encode would make it anew for every access line.
+_access_chunks = (
+    None  # a Python without the _json accelerator
+    if _make_c_encoder is None
+    else _make_c_encoder(
+        None,
+        _ACCESS_ENCODER.default,
+        json.encoder.encode_basestring_ascii,
+        None,
+        ":",
+        ",",
+        False,
+        False,
+        True,
+    )
+)
 _encode_any = json.JSONEncoder(separators=(",", ":"), default=str).encode  # any record's extra values
 
 Writer = Callable[[str], object]
@@ -104,7 +123,7 @@ def access_line(message: str, fields: dict[str, Any]) -> str:
         "request_id": None if serving is None else serving.request_id,
     }
     line.update(fields)
-    return _encode(line)
+    return _encode(line) if _access_chunks is None else "".join(_access_chunks(line, 0))
 
 
 def _to_stdout(text: str) -> None:
