@@ -10,6 +10,7 @@ import functools
 import hashlib
 import hmac
 import logging
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import dispatch, runtime, telemetry
@@ -17,7 +18,7 @@ from chalicelib.auth.credentials import credential_from  # every request looks f
 from chalicelib.config import Settings
 from chalicelib.context import Clock, Context, StoreFactory
 from chalicelib.errors import ApiError, BadRequest, Internal, InvalidKey, answer_for
-from chalicelib.http.request import ApiRequest, from_chalice, param_str
+from chalicelib.http.request import ApiRequest, from_event, param_str
 from chalicelib.http.responses import error_response, mark_view_answer, result_response
 from chalicelib.identity import User
 from chalicelib.registry import Registry
@@ -100,16 +101,21 @@ def serve(
 
 def handle(chalice_request: Request | None) -> Response:
     """Answer one HTTP request; never raises."""
-    return mark_view_answer(_answer(chalice_request))
-
-
-def _answer(chalice_request: Request | None) -> Response:
     if chalice_request is None:  # Chalice always sets it for an HTTP event
-        return error_response(Internal("no request"))
-    request_id = str((chalice_request.context or {}).get("requestId") or "-")
+        return mark_view_answer(error_response(Internal("no request")))
+    return handle_event(chalice_request.to_original_event())
+
+
+def handle_event(event: Mapping[str, Any]) -> Response:
+    """Answer one HTTP request from its proxy event (Chalice's path, or the fast path); never raises."""
+    return mark_view_answer(_answer(event))
+
+
+def _answer(event: Mapping[str, Any]) -> Response:
+    request_id = str((event.get("requestContext") or {}).get("requestId") or "-")
     try:
         settings = runtime.settings()
-        request = from_chalice(chalice_request, settings.max_body_bytes)
+        request = from_event(event, settings.max_body_bytes)
         request_id = request.request_id
         return serve(request, settings, runtime.registry(), runtime.store, runtime.clock)
     except Exception as caught:

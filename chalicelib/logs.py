@@ -5,9 +5,11 @@ Deployed, Lambda formats the records of the `logging` module as JSON (the templa
 `request_id` is set on every record made during a request, so an error's line names the request
 it belongs to. The access line cannot go that way: Lambda's formatter drops the attributes that
 `logging` itself defines, `module` among them, and the access line's first field is `module`.
-So the `chalicelib.access` logger does not propagate: its one handler writes the line with
-`JsonLines` to standard output, which Lambda sends to the log group as it is. Locally (`make run`,
-the tests, the benchmarks) `JsonLines` formats every other line the same way.
+So the access line is written to standard output, which Lambda sends to the log group as it is:
+`access_line` makes it as `JsonLines` formats a record of the `chalicelib.access` logger, whose
+level (LOG_LEVEL) decides whether it is written; that logger does not propagate, and its one
+handler writes any record logged on it the same way. Locally (`make run`, the tests, the
+benchmarks) `JsonLines` formats every other line the same way.
 """
 
 from __future__ import annotations
@@ -26,7 +28,26 @@ _STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime
 
 # The request being served (telemetry's Observation, or anything with a `request_id`), set by telemetry.
 REQUEST: ContextVar[Any] = ContextVar("eqsash_request", default=None)
-_encode = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode  # the access line's fields
+_ACCESS_ENCODER = json.JSONEncoder(separators=(",", ":"), check_circular=False)
+_encode = _ACCESS_ENCODER.encode  # the access line's fields
+_make_c_encoder = json.encoder.c_make_encoder  # type: ignore[attr-defined]
+# What _encode does, made once: without a circular-reference table the C encoder keeps no state
+# between calls, and JSONEncoder.encode would make it anew for every access line.
+_access_chunks = (
+    None  # a Python without the _json accelerator
+    if _make_c_encoder is None
+    else _make_c_encoder(
+        None,
+        _ACCESS_ENCODER.default,
+        json.encoder.encode_basestring_ascii,
+        None,
+        ":",
+        ",",
+        False,
+        False,
+        True,
+    )
+)
 _encode_any = json.JSONEncoder(separators=(",", ":"), default=str).encode  # any record's extra values
 
 Writer = Callable[[str], object]
@@ -85,6 +106,24 @@ class JsonLines(logging.Formatter):
             line["errorType"] = record.exc_info[0].__name__ if record.exc_info[0] else None
             line["stackTrace"] = self.formatException(record.exc_info).splitlines()
         return _encode_any(line)
+
+
+def access_line(message: str, fields: dict[str, Any]) -> str:
+    """The access line as `JsonLines` formats the INFO record of `chalicelib.access` carrying `fields`.
+
+    Written without making the record: a LogRecord, the handler's lock and the formatter's pass
+    cost the line about as much again as the rest of a warm request.
+    """
+    serving = REQUEST.get()
+    line: dict[str, Any] = {
+        "timestamp": timestamp(time.time()),
+        "level": "INFO",
+        "logger": ACCESS_LOGGER,
+        "message": message,
+        "request_id": None if serving is None else serving.request_id,
+    }
+    line.update(fields)
+    return _encode(line) if _access_chunks is None else "".join(_access_chunks(line, 0))
 
 
 def _to_stdout(text: str) -> None:

@@ -91,25 +91,29 @@ _current: ContextVar[Observation | None] = logs.REQUEST  # one variable: its req
 _process = {"cold": True}  # until the first request of this process
 
 
-def _new_request_id(request: Request) -> str:
+def _new_request_id(context: dict[str, Any], lambda_context: Any) -> str:
     """The Lambda invocation's id (chalice local makes one), else a random one, written into the
-    request's context, so that whatever reads the request's id later (the gateway) reads this one."""
-    found = getattr(request.lambda_context, "aws_request_id", None)
+    event's requestContext, so that whatever reads the request's id later (the gateway) reads this one."""
+    found = getattr(lambda_context, "aws_request_id", None)
     made = found if isinstance(found, str) and found else os.urandom(16).hex()
-    request.context["requestId"] = made
+    context["requestId"] = made
     return made
 
 
 def begin(request: Request) -> Observation:
-    """The observation of a request the middleware is about to answer, made current.
+    """The observation of a request the middleware is about to answer, made current."""
+    return begin_event(request.context, request.lambda_context, request.method, request.path)
+
+
+def begin_event(context: dict[str, Any], lambda_context: Any, verb: str, path: str) -> Observation:
+    """`begin` from the event's fields: its requestContext, the Lambda context, the verb, the resource path.
 
     Its id is API Gateway's (`requestContext.requestId`), else a new one (`_new_request_id`).
     """
     cold, _process["cold"] = _process["cold"], False
-    context = request.context  # the event's requestContext: chalice requires one
-    request_id = context.get("requestId") or _new_request_id(request)
+    request_id = context.get("requestId") or _new_request_id(context, lambda_context)
     source_ip = (context.get("identity") or {}).get("sourceIp")
-    observation = Observation(str(request_id), request.method, request.path, source_ip, cold)
+    observation = Observation(str(request_id), verb, path, source_ip, cold)
     _current.set(observation)
     return observation
 
@@ -171,19 +175,11 @@ def finish(observation: Observation, status: int) -> None:
     """Write the access line (at INFO) and the metrics line of the answered request; never raises."""
     try:
         duration_ms = round((time.perf_counter() - observation.started) * 1000, 3)
-        if _access.isEnabledFor(logging.INFO):
-            # makeRecord and handle: what Logger.info does, less looking up the caller's frame.
+        if _access.isEnabledFor(logging.INFO):  # LOG_LEVEL, as for a record of the logger
             target = observation.path if observation.target == metrics.NO_METHOD else observation.target
-            _access.handle(
-                _access.makeRecord(
-                    _access.name,
-                    logging.INFO,
-                    __file__,
-                    0,
-                    "%s %s answered %s",
-                    (observation.verb, target, status),
-                    None,
-                    extra={"fields": observation.fields(status, duration_ms)},
+            logs.write(
+                logs.access_line(
+                    f"{observation.verb} {target} answered {status}", observation.fields(status, duration_ms)
                 )
             )
         logs.write(

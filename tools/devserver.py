@@ -104,7 +104,7 @@ def _serve(config: Any, port: int) -> None:
     from app import app
 
     CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
-    app.__class__ = CustomLocalChalice
+    app.__class__ = CustomLocalChalice  # type: ignore[assignment]  # a GatewayApp: its bases, above
 
     class Server(ThreadedHTTPServer):
         request_queue_size = 128  # socketserver's 5 resets connections under a burst of clients

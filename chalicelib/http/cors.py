@@ -102,9 +102,9 @@ def preflight(request: Request | None) -> Response:
     return Response(body="", status_code=204, headers=headers)
 
 
-def with_cors(response: Response, event: Request) -> None:
+def with_cors(response: Response, origin: str | None) -> None:
     """Add the CORS headers an answer needs (the refusals middleware calls it for every answer)."""
     try:
-        apply(response.headers, event.headers.get("origin"), _allowed_origins())
+        apply(response.headers, origin, _allowed_origins())
     except Exception:  # never turn an answer into a failure over its CORS headers
         logger.exception("could not add the CORS headers")

@@ -69,17 +69,23 @@ def contract_refusals(event: Request, get_response: Callable[[Request], Response
     its `X-Request-Id`, and leaves its access and metrics lines (one middleware for all of it: each
     layer costs every request a few function calls).
     """
-    observation = telemetry.begin(event)
+    return finished(telemetry.begin(event), event.headers.get("origin"), lambda: get_response(event))
+
+
+def finished(
+    observation: telemetry.Observation, origin: str | None, get_response: Callable[[], Response]
+) -> Response:
+    """What the middleware does around an answer, for Chalice's path and the fast path (`http/entry.py`)."""
     forget_view_answer()
     try:
-        response = get_response(event)
+        response = get_response()
         if not is_view_answer(response):
             response = translated(response)
     except Exception as caught:
         response = error_response(
             answer_for(caught, logger, f"request {observation.request_id}, around the view")
         )
-    with_cors(response, event)
+    with_cors(response, origin)
     response.headers[telemetry.REQUEST_ID_HEADER] = observation.request_id
     telemetry.finish(observation, response.status_code)
     return response

@@ -154,7 +154,8 @@ def test_a_500_from_outside_the_view_carries_the_same_headers(app, monkeypatch, 
     def fail(request):
         raise RuntimeError("outside the catch site")
 
-    monkeypatch.setattr(gateway, "handle", fail)
+    monkeypatch.setattr(gateway, "handle", fail)  # Chalice's path, through the view
+    monkeypatch.setattr(gateway, "handle_event", fail)  # the fast path (http/entry.py)
     with caplog.at_level(logging.CRITICAL):
         answer = app(hello(LISTED), None)
     assert code_of(answer) == (500, "internal")

@@ -710,3 +710,25 @@ def test_an_event_without_a_usable_address_has_none(identity: Any) -> None:
     context = {"httpMethod": "POST", "resourcePath": "/api", "identity": identity}
     request = from_chalice(Request(chalice_event(requestContext=context)), max_body_bytes=1000)
     assert request.client_address is None
+
+
+def _qsl_or_error(read: Any) -> object:
+    try:
+        return read()
+    except ValueError as exc:
+        return type(exc), str(exc)
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="ab=&%+2F5BC3A9é", max_size=24), st.sampled_from(["utf-8", "ascii"]))
+def test_a_form_body_splits_as_parse_qsl_reads_it(text: str, codec: str) -> None:
+    from urllib.parse import parse_qsl
+
+    from chalicelib.http.request import MAX_FIELDS, _split_form
+
+    expected = _qsl_or_error(
+        lambda: parse_qsl(
+            text, keep_blank_values=True, encoding=codec, errors="strict", max_num_fields=MAX_FIELDS
+        )
+    )
+    assert _qsl_or_error(lambda: _split_form(text, codec)) == expected
