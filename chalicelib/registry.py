@@ -20,7 +20,7 @@ from chalicelib.names import is_public_name, shown
 logger = logging.getLogger(__name__)
 
 SERVICES_PACKAGE = "chalicelib.services"
-# os.path rather than pathlib: pathlib and its imports (glob, ntpath, ...) cost the cold start about a ms.
+# os.path rather than pathlib: pathlib and its imports (glob, ntpath, ...) would lengthen every cold start.
 SERVICES_DIRECTORY = os.path.join(os.path.dirname(os.path.realpath(__file__)), "services")
 
 

@@ -239,8 +239,8 @@ class _Problems:
         parts: list[str] = []
         while path is not None:
             path, segment = path
-            parts.append(segment.replace("~", "~0").replace("/", "~1"))
-        self.found.append(Problem("".join("/" + part for part in reversed(parts)), message))
+            parts.append(segment)
+        self.found.append(Problem(_pointer(tuple(reversed(parts))), message))
         if len(self.found) >= MAX_PROBLEMS:
             raise _Enough
 

@@ -43,7 +43,7 @@ def free_port() -> int:
 
 
 def start_moto(port: int = 0) -> LocalServer:
-    """moto's server in a daemon thread of this process (in memory, ready in about a second)."""
+    """moto's server in a daemon thread of this process (in memory; it stops with the process)."""
     from moto.server import ThreadedMotoServer
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)

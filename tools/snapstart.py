@@ -75,7 +75,8 @@ def add_snapstart(template: dict[str, Any], archive: Path) -> dict[str, Any]:
     }
     template.setdefault("Conditions", {})[CONDITION] = {"Fn::Equals": [{"Ref": PARAMETER}, "on"]}
     configuration = json.dumps(function, sort_keys=True).encode()
-    digest = hashlib.sha256(configuration + code_sha256(archive).encode()).hexdigest()[:32]
+    code = code_sha256(archive)  # the whole zip read once
+    digest = hashlib.sha256(configuration + code.encode()).hexdigest()[:32]
     resolved = " ".join(f"${{{name}}}" for name in RESOLVED_PARAMETERS if name in template["Parameters"])
     function["SnapStart"] = _when_on({"ApplyOn": "PublishedVersions"}, {"Ref": "AWS::NoValue"})
     # cfn-lint's W2530 knows one way for a SAM function to publish versions, AutoPublishAlias, which
@@ -90,7 +91,7 @@ def add_snapstart(template: dict[str, Any], archive: Path) -> dict[str, Any]:
         "UpdateReplacePolicy": "Delete",
         "Properties": {
             "FunctionName": {"Ref": FUNCTION},
-            "CodeSha256": code_sha256(archive),
+            "CodeSha256": code,
             "Description": {"Fn::Sub": f"code and configuration {digest}; key {resolved}".strip()},
         },
     }

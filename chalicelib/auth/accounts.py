@@ -229,17 +229,20 @@ def set_disabled(store: Store, username: str, disabled: bool) -> int:
     return revoke_all(store, username) if disabled else 0
 
 
-def revoke_user(store: Store, username: str) -> int:
-    """End every token and session of an existing user; how many were ended."""
+def _require_user(store: Store, username: str) -> None:
     if store.get_user(username) is None:
         raise NoSuchUser(username)
+
+
+def revoke_user(store: Store, username: str) -> int:
+    """End every token and session of an existing user; how many were ended."""
+    _require_user(store, username)
     return revoke_all(store, username)
 
 
 def set_password(store: Store, username: str, password: str) -> int:
     """The administrator sets a password; every credential of the user ends, every lock is lifted."""
-    if store.get_user(username) is None:
-        raise NoSuchUser(username)
+    _require_user(store, username)
     store.set_password_hash(username, passwords.hash_password(password))
     store.clear_failures(username)
     return revoke_all(store, username)
@@ -247,6 +250,5 @@ def set_password(store: Store, username: str, password: str) -> int:
 
 def unlock_user(store: Store, username: str) -> None:
     """Forget the user's failed password checks, from every address: every lock is lifted at once."""
-    if store.get_user(username) is None:
-        raise NoSuchUser(username)
+    _require_user(store, username)
     store.clear_failures(username)
