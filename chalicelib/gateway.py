@@ -106,16 +106,19 @@ def handle(chalice_request: Request | None) -> Response:
     return handle_event(chalice_request.to_original_event())
 
 
-def handle_event(event: Mapping[str, Any]) -> Response:
-    """Answer one HTTP request from its proxy event (Chalice's path, or the fast path); never raises."""
-    return mark_view_answer(_answer(event))
+def handle_event(event: Mapping[str, Any], lowered_headers: dict[str, str] | None = None) -> Response:
+    """Answer one HTTP request from its proxy event (Chalice's path, or the fast path); never raises.
+
+    `lowered_headers`: the event's headers with lower-cased names, when the caller has them.
+    """
+    return mark_view_answer(_answer(event, lowered_headers))
 
 
-def _answer(event: Mapping[str, Any]) -> Response:
+def _answer(event: Mapping[str, Any], lowered_headers: dict[str, str] | None) -> Response:
     request_id = str((event.get("requestContext") or {}).get("requestId") or "-")
     try:
         settings = runtime.settings()
-        request = from_event(event, settings.max_body_bytes)
+        request = from_event(event, settings.max_body_bytes, lowered_headers)
         request_id = request.request_id
         return serve(request, settings, runtime.registry(), runtime.store, runtime.clock)
     except Exception as caught:

@@ -22,6 +22,7 @@ raises BadRequest instead of silently dropping the field.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 
@@ -110,11 +111,47 @@ def _segment(name: str, pos: int) -> tuple[Segment, int]:
 
 
 def parse_fields(pairs: Iterable[tuple[str, str]]) -> dict[str, object]:
-    """PHP-style: 'data[a]=1&data[b][]=2&data[b][]=3' pairs give {'data': {'a': '1', 'b': ['2', '3']}}."""
+    """PHP-style: 'data[a]=1&data[b][]=2&data[b][]=3' pairs give {'data': {'a': '1', 'b': ['2', '3']}}.
+
+    The common shapes, a plain `name` and a `base[key]` whose key is an identifier (never an int
+    key, never an append, no bracket, no space), are stored straight as strings and str-keyed
+    dicts, which is what the general parser makes of them. The first other name hands the fields
+    so far, those dicts made PHP arrays again, to the general parser (`parse_fields_general`) for
+    the rest; a test holds the two to the same output.
+    """
     fields: dict[str, object] = {}
-    arrays = False
-    for name, value in pairs:
+    iterator = iter(pairs)
+    for name, value in iterator:
         if "[" not in name:  # a plain field (most are): what split_name and _assign would do
+            if name:
+                fields[name] = value
+            continue
+        first = name.find("[")
+        key = name[first + 1 : -1]
+        if first > 0 and name[-1] == "]" and key.isidentifier():  # `base[key]`: key has no `]`
+            node = fields.get(name[:first])
+            if type(node) is not dict:  # absent or a plain value: an array replaces it in place
+                node = fields[name[:first]] = {}
+            node[key] = value
+            continue
+        for base, node in fields.items():
+            if type(node) is dict:
+                array = fields[base] = _PhpArray()
+                array.items.update(node)
+        return _parse_general(fields, itertools.chain([(name, value)], iterator))
+    return fields
+
+
+def parse_fields_general(pairs: Iterable[tuple[str, str]]) -> dict[str, object]:
+    """`parse_fields` without its shortcut for the common shapes: every bracket name split in full."""
+    return _parse_general({}, pairs)
+
+
+def _parse_general(fields: dict[str, object], pairs: Iterable[tuple[str, str]]) -> dict[str, object]:
+    """Go on from `fields` (plain strings and PHP arrays) with `pairs`, then turn the arrays to Python."""
+    arrays = any(isinstance(node, _PhpArray) for node in fields.values())
+    for name, value in pairs:
+        if "[" not in name:
             if name:
                 fields[name] = value
             continue

@@ -131,7 +131,7 @@ class GatewayApp(Chalice):
 
     def _view(self, event: dict[str, Any], request_headers: dict[str, Any]) -> Response:
         """What Chalice's handler makes of the view's answer: its headers checked, a binary one's Accept."""
-        response = gateway.handle_event(event)
+        response = gateway.handle_event(event, request_headers)  # lowered once, here
         try:
             for name, value in response.headers.items():
                 if "\n" in value:

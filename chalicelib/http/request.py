@@ -66,12 +66,21 @@ def parse_request(
     max_body_bytes: int,
     request_id: str,
     client_address: str | None = None,
+    lowered_headers: dict[str, str] | None = None,
 ) -> ApiRequest:
-    """Read a GET (query only) or a POST (query, then body fields over them) into an ApiRequest."""
+    """Read a GET (query only) or a POST (query, then body fields over them) into an ApiRequest.
+
+    `lowered_headers`: `headers` with their names lower-cased, when the caller has made them already
+    (the fast path, `http/entry.py`); the request keeps that dict.
+    """
     method = http_method.upper()
     if method not in SERVED_VERBS:
         raise MethodNotAllowed(f"{method[:_SHOWN]!r} is not served; use {' or '.join(SERVED_VERBS)}")
-    lowered = {name.lower(): value for name, value in headers.items()}
+    lowered = (
+        {name.lower(): value for name, value in headers.items()}
+        if lowered_headers is None
+        else lowered_headers
+    )
     params = brackets.parse_fields(_checked(_query_pairs(query)))
     json_fields: frozenset[str] = frozenset()
     if method == "POST":
@@ -91,7 +100,9 @@ def from_chalice(request: Request, max_body_bytes: int) -> ApiRequest:
     return from_event(request.to_original_event(), max_body_bytes)
 
 
-def from_event(event: Mapping[str, Any], max_body_bytes: int) -> ApiRequest:
+def from_event(
+    event: Mapping[str, Any], max_body_bytes: int, lowered_headers: dict[str, str] | None = None
+) -> ApiRequest:
     """parse_request over an API Gateway proxy event: query, headers and raw body as the event holds them.
 
     Chalice's `query_params` and `headers` wrap the same event fields; reading them directly spares
@@ -107,6 +118,7 @@ def from_event(event: Mapping[str, Any], max_body_bytes: int) -> ApiRequest:
         max_body_bytes=max_body_bytes,
         request_id=_request_id(context),
         client_address=_client_address(context),
+        lowered_headers=lowered_headers,
     )
 
 

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chalicelib.errors import BadRequest
-from chalicelib.http.brackets import MAX_DEPTH, parse_fields, php_key
+from chalicelib.http.brackets import MAX_DEPTH, parse_fields, parse_fields_general, php_key
 
 
 def parse(query: str) -> dict[str, object]:
@@ -207,6 +207,41 @@ def test_parsing_gives_only_strings_lists_and_str_keyed_dicts(pairs: list[tuple[
             assert isinstance(value, str)
 
     check(parse_fields(pairs))
+
+
+# Names near the shortcut's shape (`base[key]`) and just off it: ints, appends, spaces, nesting.
+near_names = st.one_of(
+    names,
+    st.builds(
+        lambda b, k, tail: f"{b}[{k}]{tail}",
+        st.sampled_from(["data", "a", "", "x]"]),
+        st.sampled_from(["name", "n", "", " ", " n", "0", "5", "-1", "05", "a b", "é", "_", "[x", "if"]),
+        st.sampled_from(["", "", "", "[]", "[y]", "]", "x", "["]),
+    ),
+)
+
+
+@given(st.lists(st.tuples(near_names, st.text(max_size=3)), max_size=8))
+def test_the_common_shapes_shortcut_gives_what_the_general_parser_gives(pairs: list[tuple[str, str]]) -> None:
+    try:
+        expected: object = parse_fields_general(pairs)
+    except BadRequest as refused:
+        expected = str(refused)
+    try:
+        found: object = parse_fields(iter(pairs))
+    except BadRequest as refused:
+        found = str(refused)
+    assert found == expected
+    assert json.dumps(found) == json.dumps(expected)  # the same order too, at every level
+
+
+def test_the_shortcut_hands_over_to_the_general_parser_midway() -> None:
+    pairs = [("data[name]", "Ann"), ("module", "m"), ("data[]", "x"), ("e[a]", "1"), ("e[0]", "2")]
+    assert (
+        parse_fields(pairs)
+        == parse_fields_general(pairs)
+        == {"data": {"name": "Ann", "0": "x"}, "module": "m", "e": {"a": "1", "0": "2"}}
+    )
 
 
 PHP = shutil.which("php")
