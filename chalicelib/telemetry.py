@@ -118,10 +118,6 @@ def begin_event(context: dict[str, Any], lambda_context: Any, verb: str, path: s
     return observation
 
 
-def current() -> Observation | None:
-    return _current.get()
-
-
 def note_call(module: str, method: str) -> None:
     """The names a request asked for that name no method, clipped as error messages quote them."""
     observation = _current.get()

@@ -17,7 +17,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import accumulate, repeat
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, unquote_plus
 
 from chalicelib.errors import (
@@ -28,9 +28,6 @@ from chalicelib.errors import (
     UnsupportedMediaType,
 )
 from chalicelib.http import brackets
-
-if TYPE_CHECKING:
-    from chalice.app import Request
 
 MAX_FIELDS = 1000  # query, form and multipart fields in one request part (PHP: max_input_vars)
 
@@ -93,11 +90,6 @@ def parse_request(
         params.update(fields)
     cookies = parse_cookies(lowered.get("cookie", ""))
     return ApiRequest(method, params, lowered, cookies, request_id, json_fields, client_address)
-
-
-def from_chalice(request: Request, max_body_bytes: int) -> ApiRequest:
-    """parse_request over a Chalice request: `from_event` over the event it was made from."""
-    return from_event(request.to_original_event(), max_body_bytes)
 
 
 def from_event(

@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
-from chalice.app import Request
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +19,7 @@ from chalicelib.errors import (
     UnsupportedMediaType,
 )
 from chalicelib.http.brackets import MAX_DEPTH
-from chalicelib.http.request import ApiRequest, from_chalice, param_str, parse_request
+from chalicelib.http.request import ApiRequest, from_event, param_str, parse_request
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -526,8 +525,8 @@ def chalice_event(**overrides: Any) -> dict[str, Any]:
     return event
 
 
-def test_from_chalice_reads_a_proxy_event() -> None:
-    request = from_chalice(Request(chalice_event()), max_body_bytes=1000)
+def test_from_event_reads_a_proxy_event() -> None:
+    request = from_event(chalice_event(), max_body_bytes=1000)
     assert request.http_method == "POST"
     assert request.params == {"key": "k", "data": ["q1", "q2"], "method": "me", "module": "users"}
     assert request.headers["x-thing"] == "v"
@@ -535,30 +534,30 @@ def test_from_chalice_reads_a_proxy_event() -> None:
     assert request.request_id == "abc-123"
 
 
-def test_from_chalice_reads_a_plain_text_body_and_no_query() -> None:
+def test_from_event_reads_a_plain_text_body_and_no_query() -> None:
     event = chalice_event(
         multiValueQueryStringParameters=None,
         headers={"content-type": JSON},
         body='{"data": {"a": [1]}}',
         isBase64Encoded=False,
     )
-    assert from_chalice(Request(event), max_body_bytes=1000).params == {"data": {"a": [1]}}
+    assert from_event(event, max_body_bytes=1000).params == {"data": {"a": [1]}}
 
 
-def test_from_chalice_refuses_a_bad_base64_body_as_bad_request() -> None:
+def test_from_event_refuses_a_bad_base64_body_as_bad_request() -> None:
     with pytest.raises(BadRequest, match="base64"):
-        from_chalice(Request(chalice_event(body="%%%")), max_body_bytes=1000)
+        from_event(chalice_event(body="%%%"), max_body_bytes=1000)
 
 
-def test_from_chalice_checks_the_decoded_size() -> None:
+def test_from_event_checks_the_decoded_size() -> None:
     with pytest.raises(PayloadTooLarge):
-        from_chalice(Request(chalice_event()), max_body_bytes=5)
+        from_event(chalice_event(), max_body_bytes=5)
 
 
-def test_from_chalice_makes_a_request_id_when_the_event_has_none() -> None:
+def test_from_event_makes_a_request_id_when_the_event_has_none() -> None:
     context = {"httpMethod": "GET", "resourcePath": "/api"}
     event = chalice_event(requestContext=context, headers=None, body=None, isBase64Encoded=False)
-    request = from_chalice(Request(event), max_body_bytes=10)
+    request = from_event(event, max_body_bytes=10)
     assert len(request.request_id) == 32
     assert request.http_method == "GET"
     assert request.headers == {}
@@ -699,16 +698,14 @@ def test_brackets_inside_json_strings_are_not_nesting() -> None:
 def test_the_client_address_is_the_one_api_gateway_saw(address: str) -> None:
     context = {"httpMethod": "POST", "resourcePath": "/api", "identity": {"sourceIp": address}}
     headers = {"Content-Type": FORM, "X-Forwarded-For": "198.51.100.1", "X-Real-Ip": "198.51.100.2"}
-    request = from_chalice(
-        Request(chalice_event(requestContext=context, headers=headers)), max_body_bytes=1000
-    )
+    request = from_event(chalice_event(requestContext=context, headers=headers), max_body_bytes=1000)
     assert request.client_address == address
 
 
 @pytest.mark.parametrize("identity", [None, {}, {"sourceIp": ""}, {"sourceIp": "a b"}, {"sourceIp": 7}])
 def test_an_event_without_a_usable_address_has_none(identity: Any) -> None:
     context = {"httpMethod": "POST", "resourcePath": "/api", "identity": identity}
-    request = from_chalice(Request(chalice_event(requestContext=context)), max_body_bytes=1000)
+    request = from_event(chalice_event(requestContext=context), max_body_bytes=1000)
     assert request.client_address is None
 
 
