@@ -83,8 +83,11 @@ _EXACT_TYPES: Final = _PLAIN_SCALARS | _CONTAINERS
 # Python prints "1e-05" and "1e+16" where PHP prints "1.0e-5" and "10000000000000000".
 _INTEGRAL_FLOAT: Final = re.compile(r"\.0(?=[,\]}])")
 _FLOAT_TEXT: Final = re.compile(r"(?<=[\[,:])-?[0-9]+(?:\.0|(?:\.[0-9]+)?e[+-][0-9]+)(?=[,\]}])")
+# A \u escape of one half of a surrogate pair that no escape of the other half follows or precedes;
+# either case of hex digits, since a client's JSON may use both (the encoder writes lower case).
 _LONE_SURROGATE: Final = re.compile(
-    r"\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f])|(?<!\\ud[89ab][0-9a-f]{2})\\ud[c-f][0-9a-f]{2}"
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
 )
 # An escaped backslash is matched whole, so that "\\u007f" (a backslash, then text) stays as it is.
 _ESCAPED_DEL: Final = re.compile(r"(\\\\)|\\u007f")
@@ -127,10 +130,16 @@ def _render(value: object, force_object: bool, limit: int | None) -> str:
     return _finish(out)
 
 
+def has_lone_surrogate_escape(text: str) -> bool:
+    """Whether JSON text escapes a lone surrogate. Escaped backslashes are set aside first, so that
+    "\\\\ud800" (a backslash, then text) is not taken for one."""
+    return _LONE_SURROGATE.search(text.replace("\\\\", "#")) is not None
+
+
 def _finish(out: str) -> str:
     """Turn the C encoder's ASCII output into PHP's: refuse lone surrogates, DEL raw, slashes escaped."""
     if "\\" in out:
-        if "\\ud" in out and _LONE_SURROGATE.search(out.replace("\\\\", "#")):
+        if "\\ud" in out and has_lone_surrogate_escape(out):
             raise UnrenderableValue("a string holds a lone surrogate")
         if "\\u007f" in out:
             out = _ESCAPED_DEL.sub(_unescape_del, out)

@@ -28,6 +28,7 @@ from chalicelib.errors import (
     UnsupportedMediaType,
 )
 from chalicelib.http import brackets
+from chalicelib.http.formats import has_lone_surrogate_escape
 
 MAX_FIELDS = 1000  # query, form and multipart fields in one request part (PHP: max_input_vars)
 
@@ -321,19 +322,14 @@ def _json_fields(text: str) -> dict[str, object]:
         raise BadRequest("malformed JSON body: a number has too many digits") from None
     if not isinstance(value, dict):
         raise BadRequest("the JSON body must be an object")
-    if "\\u" in text and _LONE_SURROGATE_ESCAPE.search(text.replace("\\\\", "#")):
+    if "\\u" in text and has_lone_surrogate_escape(text):
         raise BadRequest("the request holds text that is not valid UTF-8 (a lone surrogate)")
     _check_nesting(text)
     return value
 
 
 # The text is strict UTF-8, so a lone surrogate can reach the decoded value only through a \u escape
-# that no escape of the other half follows or precedes. Escaped backslashes are replaced first, so
-# that "\\ud800" (a backslash, then text) is not taken for one.
-_LONE_SURROGATE_ESCAPE = re.compile(
-    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"
-    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
-)
+# (formats.has_lone_surrogate_escape finds one).
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _ALL_BUT_BRACKETS = str.maketrans(dict.fromkeys(map(chr, range(128))) | {c: c for c in "[]{}"})
 _STEPS = bytes.maketrans(b"[{]}", b"\x02\x02\x00\x00")  # an opener is one level more, a closer one less
