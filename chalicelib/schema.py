@@ -397,21 +397,11 @@ def _value_checks(schema: Mapping[str, Any]) -> list[Callable[[Any, Path, _Probl
         enum_message = "must be one of: " + ", ".join(_shown(item) for item in schema["enum"][:10])
         if len(schema["enum"]) > 10:
             enum_message += ", ..."
-
-        def enum(value: Any, path: Path, problems: _Problems) -> None:
-            if identity_key(value) not in allowed:
-                problems.add(path, enum_message)
-
-        checks.append(enum)
+        checks.append(_bound_check(lambda value: identity_key(value) in allowed, enum_message))
     if "const" in schema:
         expected = identity_key(schema["const"])
         const_message = f"must be {_shown(schema['const'])}"
-
-        def const(value: Any, path: Path, problems: _Problems) -> None:
-            if identity_key(value) != expected:
-                problems.add(path, const_message)
-
-        checks.append(const)
+        checks.append(_bound_check(lambda value: identity_key(value) == expected, const_message))
     return checks
 
 
@@ -445,30 +435,15 @@ def _string_checks(schema: Mapping[str, Any]) -> list[Callable[[Any, Path, _Prob
     if "minLength" in schema:
         shortest = schema["minLength"]
         short_message = f"must be at least {shortest} character{'s' if shortest != 1 else ''} long"
-
-        def min_length(value: str, path: Path, problems: _Problems) -> None:
-            if len(value) < shortest:
-                problems.add(path, short_message)
-
-        checks.append(min_length)
+        checks.append(_bound_check(lambda value: len(value) >= shortest, short_message))
     if "maxLength" in schema:
         longest = schema["maxLength"]
         long_message = f"must be at most {longest} character{'s' if longest != 1 else ''} long"
-
-        def max_length(value: str, path: Path, problems: _Problems) -> None:
-            if len(value) > longest:
-                problems.add(path, long_message)
-
-        checks.append(max_length)
+        checks.append(_bound_check(lambda value: len(value) <= longest, long_message))
     if "pattern" in schema:
         regex = ecma_regex(schema["pattern"])
         pattern_message = f"must match the pattern {_shown(schema['pattern'])}"
-
-        def pattern(value: str, path: Path, problems: _Problems) -> None:
-            if regex.search(value) is None:
-                problems.add(path, pattern_message)
-
-        checks.append(pattern)
+        checks.append(_bound_check(lambda value: regex.search(value) is not None, pattern_message))
     return checks
 
 
