@@ -1,10 +1,10 @@
-"""The public request with logging on as deployed: LOG_LEVEL=INFO, both lines written to standard output.
+"""The public request with logging on as deployed: LOG_LEVEL=INFO, its line written to standard output.
 
 The rest of `make bench` runs at LOG_LEVEL=WARNING, so no access line is made, and its standard
 output is the report, so the metrics lines are made but not written (`discard`). Here each request
-writes its access line and its EMF line to standard output as on Lambda: warm, to /dev/null opened
-line-buffered (one write per line, as Lambda's unbuffered standard output); cold, to the pipe the
-child process writes its report to. Lambda's own log handler costs a request nothing unless a
+writes its access line, which carries its metrics, to standard output as on Lambda: warm, to
+/dev/null opened line-buffered (one write per line, as Lambda's unbuffered standard output); cold,
+to the pipe the child process writes its report to. Lambda's own log handler costs a request nothing unless a
 record reaches it, and none does on a request that succeeds, so neither side installs one.
 """
 

@@ -5,10 +5,11 @@ Deployed, Lambda formats the records of the `logging` module as JSON (the templa
 `request_id` is set on every record made during a request, so an error's line names the request
 it belongs to. The access line cannot go that way: Lambda's formatter drops the attributes that
 `logging` itself defines, `module` among them, and the access line's first field is `module`.
-So the access line is written to standard output, which Lambda sends to the log group as it is:
-`access_line` makes it as `JsonLines` formats a record of the `chalicelib.access` logger, whose
-level (LOG_LEVEL) decides whether it is written; that logger does not propagate, and its one
-handler writes any record logged on it the same way. Locally (`make run`, the tests, the
+So the access line is written to standard output, which Lambda sends to the log group as it is
+(and CloudWatch reads the metrics that end it): telemetry makes it as `JsonLines` formats a record
+of the `chalicelib.access` logger (`access_head` is its start), whose level (LOG_LEVEL) decides
+whether it is written; that logger does not propagate, and its one handler writes any record
+logged on it the same way. Locally (`make run`, the tests, the
 benchmarks) `JsonLines` formats every other line the same way.
 """
 
@@ -28,26 +29,7 @@ _STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime
 
 # The request being served (telemetry's Observation, or anything with a `request_id`), set by telemetry.
 REQUEST: ContextVar[Any] = ContextVar("eqsash_request", default=None)
-_ACCESS_ENCODER = json.JSONEncoder(separators=(",", ":"), check_circular=False)
-_encode = _ACCESS_ENCODER.encode  # the access line's fields
-_make_c_encoder = json.encoder.c_make_encoder  # type: ignore[attr-defined]
-# What _encode does, made once: without a circular-reference table the C encoder keeps no state
-# between calls, and JSONEncoder.encode would make it anew for every access line.
-_access_chunks = (
-    None  # a Python without the _json accelerator
-    if _make_c_encoder is None
-    else _make_c_encoder(
-        None,
-        _ACCESS_ENCODER.default,
-        json.encoder.encode_basestring_ascii,
-        None,
-        ":",
-        ",",
-        False,
-        False,
-        True,
-    )
-)
+_encode = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode  # the access record
 _encode_any = json.JSONEncoder(separators=(",", ":"), default=str).encode  # any record's extra values
 
 Writer = Callable[[str], object]
@@ -108,22 +90,18 @@ class JsonLines(logging.Formatter):
         return _encode_any(line)
 
 
-def access_line(message: str, fields: dict[str, Any]) -> str:
-    """The access line as `JsonLines` formats the INFO record of `chalicelib.access` carrying `fields`.
+def access_head(now: float, message: str, request_id: str) -> str:
+    """What `JsonLines` writes of the INFO record of `chalicelib.access` before its fields, without
+    the closing brace: telemetry writes the access line without making the record (a LogRecord,
+    the handler's lock and the formatter's pass would cost the line more than the rest of a warm
+    request)."""
+    return (
+        f'{{"timestamp":"{timestamp(now)}","level":"INFO","logger":"{ACCESS_LOGGER}",'
+        f'"message":{_string(message)},"request_id":{_string(request_id)}'
+    )
 
-    Written without making the record: a LogRecord, the handler's lock and the formatter's pass
-    cost the line about as much again as the rest of a warm request.
-    """
-    serving = REQUEST.get()
-    line: dict[str, Any] = {
-        "timestamp": timestamp(time.time()),
-        "level": "INFO",
-        "logger": ACCESS_LOGGER,
-        "message": message,
-        "request_id": None if serving is None else serving.request_id,
-    }
-    line.update(fields)
-    return _encode(line) if _access_chunks is None else "".join(_access_chunks(line, 0))
+
+_string = json.encoder.encode_basestring_ascii  # what the C encoder writes for a str
 
 
 def _to_stdout(text: str) -> None:
@@ -134,12 +112,12 @@ _writer: list[Writer] = [_to_stdout]
 
 
 def use_writer(writer: Writer | None) -> None:
-    """Where the access and metrics lines go: standard output (None), or the tests' or benchmarks' writer."""
+    """Where the requests' lines go: standard output (None), or the tests' or benchmarks' writer."""
     _writer[0] = _to_stdout if writer is None else writer
 
 
 def write(text: str) -> None:
-    """One line to where the access and metrics lines go."""
+    """One line to where the requests' lines go."""
     _writer[0](text)
 
 

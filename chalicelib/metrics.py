@@ -1,6 +1,7 @@
-"""Metrics as CloudWatch Embedded Metric Format (EMF) lines: one small JSON line per request.
+"""Metrics as CloudWatch Embedded Metric Format (EMF) members: they end each request's one line.
 
-Pure: `telemetry` writes the line, to standard output, where Lambda sends it to the log group.
+Pure: `telemetry` writes the line (the access line at INFO, else these members alone) to standard
+output, where Lambda sends it to the log group.
 
 CloudWatch Logs turns a log line holding `_aws.CloudWatchMetrics` into metrics, so a function
 publishes them by printing, with no API call and no permission. Written here with the `json`
@@ -8,8 +9,11 @@ module rather than Powertools Metrics: the line is a fixed shape, and Powertools
 import (and that of typing_extensions and jmespath) to every cold start.
 
 Each custom metric is billed per name and dimension value, so the dimensions are few: one,
-`method`, whose values are the methods that exist (`none` for an answer that reached no method),
-never a name a caller made up. Storage errors and lockouts are counted without a dimension.
+`operation`, whose values are the methods that exist as `module.method` (`none` for an answer that
+reached no method), never a name a caller made up. Storage errors and lockouts are counted without
+a dimension. The dimension is not called `method`: at INFO the members below end the request's
+access line (telemetry), whose `method` is the bare method name, and EMF reads a dimension's value
+from the top-level member of its name.
 """
 
 from __future__ import annotations
@@ -18,9 +22,10 @@ import json
 import os
 
 DEFAULT_NAMESPACE = "eqsash-api"
+DIMENSION = "operation"  # module.method
 NO_METHOD = "none"  # the dimension value of an answer that reached no method (a wrong key, a 404 name)
 
-# (name, unit) of the metrics every request reports, by `method`.
+# (name, unit) of the metrics every request reports, by operation.
 REQUEST_METRICS = (
     ("Calls", "Count"),
     ("Errors4xx", "Count"),
@@ -45,7 +50,7 @@ def directives(space: str, events: tuple[str, ...] = ()) -> list[dict[str, objec
     found: list[dict[str, object]] = [
         {
             "Namespace": space,
-            "Dimensions": [["method"]],
+            "Dimensions": [[DIMENSION]],
             "Metrics": [{"Name": name, "Unit": unit} for name, unit in REQUEST_METRICS],
         }
     ]
@@ -61,28 +66,40 @@ def directives(space: str, events: tuple[str, ...] = ()) -> list[dict[str, objec
 
 
 class _Shapes:
-    """The line's fixed parts, serialised once per process and set of events (as Powertools does per
-    flush): a request only fills in its timestamp, method and values."""
+    """The members' fixed parts, serialised once per process (as Powertools does per flush): the
+    directives for each set of events, and the dimension's member for each operation (methods that
+    exist, and `none`: a bounded set). A request only fills in its timestamp and values."""
 
-    __slots__ = ("by_events", "space")
+    __slots__ = ("by_events", "by_operation", "space")
 
     def __init__(self) -> None:
         self.space: str | None = None
         self.by_events: dict[tuple[str, ...], str] = {}
+        self.by_operation: dict[str, str] = {}
 
-    def of(self, events: tuple[str, ...]) -> str:
-        """What comes between the timestamp and the method's value."""
-        if self.space is None:
-            self.space = namespace()
-        middle = self.by_events.get(events)
-        if middle is None:
+    def head(self, events: tuple[str, ...]) -> str:
+        """`"_aws":{"CloudWatchMetrics":[...],"Timestamp":`, for the events that happened."""
+        head = self.by_events.get(events)
+        if head is None:
+            if self.space is None:
+                self.space = namespace()
             shape = _encode(directives(self.space, events))
-            middle = self.by_events[events] = f',"CloudWatchMetrics":{shape}}},"method":'
-        return middle
+            head = self.by_events[events] = f'"_aws":{{"CloudWatchMetrics":{shape},"Timestamp":'
+        return head
+
+    def dimension(self, operation: str) -> str:
+        """`},"operation":"users.me","Calls":1,"Errors4xx":`: the end of `_aws`, then the dimension."""
+        member = self.by_operation.get(operation)
+        if member is None:
+            member = f'}},"{DIMENSION}":{_string(operation)},"Calls":1,"Errors4xx":'
+            if len(self.by_operation) < _MAX_OPERATIONS:
+                self.by_operation[operation] = member
+        return member
 
 
-_shapes = _Shapes()
+_MAX_OPERATIONS = 4096  # far more methods than a deployment has; past it, members are made per line
 _string = json.encoder.encode_basestring_ascii
+_shapes = _Shapes()
 
 
 def reset() -> None:
@@ -90,26 +107,18 @@ def reset() -> None:
     _shapes.__init__()  # type: ignore[misc]
 
 
-def line(
-    method: str,
-    status: int,
-    duration_ms: float,
-    timestamp_ms: int,
-    counts: dict[str, int] | None = None,
-    *,
-    request_id: str | None = None,
+def members(
+    operation: str, status: int, duration_ms: float, timestamp_ms: int, counts: dict[str, int] | None = None
 ) -> str:
-    """The EMF line of one request: Calls 1, Errors4xx and Errors5xx 0 or 1, Duration; `counts`
-    adds the events (storage errors, lockouts) that happened, when any did. The request's id is a
-    member of the line, no dimension: it is a log line of the request, like the others."""
+    """The EMF members of one request, without the braces around them: `_aws`, the dimension, then
+    Calls 1, Errors4xx and Errors5xx 0 or 1, Duration, and `counts`' events (storage errors,
+    lockouts) when any happened. The access line ends with them (telemetry)."""
     events = tuple(name for name in EVENT_METRICS if counts.get(name)) if counts else ()
-    errors_4xx, errors_5xx = (1 if 400 <= status < 500 else 0), (1 if status >= 500 else 0)
+    errors_4xx, errors_5xx = ("1", "0") if 400 <= status < 500 else ("0", "1" if status >= 500 else "0")
     text = (
-        f'{{"_aws":{{"Timestamp":{int(timestamp_ms)}{_shapes.of(events)}{_string(method)},"Calls":1,'
-        f'"Errors4xx":{errors_4xx},"Errors5xx":{errors_5xx},"Duration":{float(duration_ms)!r}'
+        f"{_shapes.head(events)}{int(timestamp_ms)}{_shapes.dimension(operation)}{errors_4xx}"
+        f',"Errors5xx":{errors_5xx},"Duration":{float(duration_ms)!r}'
     )
     for name in events:
         text += f',"{name}":{int(counts[name]) if counts else 0}'
-    if request_id is not None:
-        text += f',"request_id":{_string(request_id)}'
-    return text + "}"
+    return text

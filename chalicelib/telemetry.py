@@ -1,14 +1,19 @@
-"""What each HTTP request leaves for the operator: its id, one access line, one metrics line.
+"""What each HTTP request leaves for the operator: its id, and one line with its access fields and metrics.
 
 The http middleware (`http/refusals.py`) sees every answer: it begins an `Observation` before the
 view runs and finishes it with the answer. On the way, the gateway notes the method and the caller,
 `system.batch` its call count, storage its failures and login its lockouts, each on the current
 observation (a context variable: one per request, also under `make run`'s threads). Nothing here
 holds a credential: the caller is a username and the kind of credential it came with.
+
+The line is the access line at INFO, ending with the request's EMF members (metrics.members), so
+that one write to standard output serves the log and the metrics; below INFO it is the EMF
+members alone, since metrics do not depend on the log level.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -39,11 +44,11 @@ class Observation:
         "locked_out",
         "method",
         "module",
+        "operation",
         "path",
         "request_id",
         "source_ip",
         "started",
-        "target",
         "user",
         "verb",
     )
@@ -59,7 +64,7 @@ class Observation:
         self.cold_start = cold_start
         self.module: str | None = None
         self.method: str | None = None
-        self.target = metrics.NO_METHOD  # module.method once a lookup found it: the metrics' dimension
+        self.operation = metrics.NO_METHOD  # module.method once a lookup found it: the metrics' dimension
         self.user: str | None = None
         self.credential = "none"
         self.code: str | None = None
@@ -113,7 +118,9 @@ def begin_event(context: dict[str, Any], lambda_context: Any, verb: str, path: s
     cold, _process["cold"] = _process["cold"], False
     request_id = context.get("requestId") or _new_request_id(context, lambda_context)
     source_ip = (context.get("identity") or {}).get("sourceIp")
-    observation = Observation(str(request_id), verb, path, source_ip, cold)
+    observation = Observation(
+        str(request_id), verb, path, source_ip if type(source_ip) is str else None, cold
+    )
     _current.set(observation)
     return observation
 
@@ -130,7 +137,7 @@ def note_found(module: str, method: str) -> None:
     observation = _current.get()
     if observation is not None:
         observation.module, observation.method = module, method
-        observation.target = f"{module}.{method}"
+        observation.operation = f"{module}.{method}"
 
 
 def note_caller(user: User | None, credential_kind: str | None) -> None:
@@ -167,28 +174,51 @@ def lockout(username: str) -> None:
         observation.locked_out = shown(username)
 
 
+_string = json.encoder.encode_basestring_ascii  # what the C encoder writes for a str
+
+
+def _text(value: str | None) -> str:
+    return "null" if value is None else _string(value)
+
+
+def access_text(observation: Observation, status: int, duration_ms: float, now: float, tail: str) -> str:
+    """The access line, then `tail` (the EMF members) before its closing brace.
+
+    The same text as `logs.JsonLines` makes of the INFO record of `chalicelib.access` whose `fields`
+    are `observation.fields(status, duration_ms)` (a test holds the two to it), written from a
+    template: the keys are fixed, and each value's type is known (`begin_event` and the `note_`
+    functions set only these), so the dict and the encoder's pass over it are spared.
+    """
+    o = observation
+    target = o.path if o.operation == metrics.NO_METHOD else o.operation
+    message = f"{o.verb} {target} answered {status}"
+    batch_calls = "null" if o.batch_calls is None else str(int(o.batch_calls))
+    locked_out = "" if o.locked_out is None else f',"locked_out":{_string(o.locked_out)}'
+    return (
+        f"{logs.access_head(now, message, o.request_id)}"
+        f',"module":{_text(o.module)},"method":{_text(o.method)},"status":{int(status)}'
+        f',"code":{_text(o.code)},"duration_ms":{float(duration_ms)!r},"user":{_text(o.user)}'
+        f',"cold_start":{"true" if o.cold_start else "false"},"credential":{_string(o.credential)}'
+        f',"batch_calls":{batch_calls},"verb":{_string(o.verb)},"path":{_string(o.path)}'
+        f',"source_ip":{_text(o.source_ip)}'
+        f',"storage_errors":{int(o.counts.get(metrics.STORAGE_ERRORS, 0))}{locked_out},{tail}}}'
+    )
+
+
 def finish(observation: Observation, status: int) -> None:
-    """Write the access line (at INFO) and the metrics line of the answered request; never raises."""
+    """Write the request's line (the access line at INFO, with the metrics; else the metrics alone);
+    never raises."""
     try:
+        now = time.time()
         duration_ms = round((time.perf_counter() - observation.started) * 1000, 3)
-        if _access.isEnabledFor(logging.INFO):  # LOG_LEVEL, as for a record of the logger
-            target = observation.path if observation.target == metrics.NO_METHOD else observation.target
-            logs.write(
-                logs.access_line(
-                    f"{observation.verb} {target} answered {status}", observation.fields(status, duration_ms)
-                )
-            )
-        logs.write(
-            metrics.line(
-                observation.target,
-                status,
-                duration_ms,
-                int(time.time() * 1000),
-                observation.counts,
-                request_id=observation.request_id,
-            )
+        tail = metrics.members(
+            observation.operation, status, duration_ms, int(now * 1000), observation.counts
         )
+        if _access.isEnabledFor(logging.INFO):  # LOG_LEVEL, as for a record of the logger
+            logs.write(access_text(observation, status, duration_ms, now, tail))
+        else:
+            logs.write(f'{{{tail},"request_id":{_string(observation.request_id)}}}')
     except Exception:
-        logging.getLogger(__name__).exception("the access and metrics lines could not be written")
+        logging.getLogger(__name__).exception("the access and metrics line could not be written")
     finally:
         _current.set(None)

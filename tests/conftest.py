@@ -188,14 +188,15 @@ from tests.live_server import live_server  # noqa: E402, F401  (the `make run` s
 
 
 class OperatorLines:
-    """The access and metrics lines the app wrote (chalicelib.logs' writer), parsed."""
+    """The lines the app wrote (chalicelib.logs' writer), parsed: one per request, the access line
+    at INFO (its EMF members at its end), the EMF members alone below INFO."""
 
     def __init__(self) -> None:
         self.raw: list[str] = []
 
     @property
     def access(self) -> list[dict[str, Any]]:
-        return [line for line in map(json.loads, self.raw) if "_aws" not in line]
+        return [line for line in map(json.loads, self.raw) if line.get("logger") == "chalicelib.access"]
 
     @property
     def metrics(self) -> list[dict[str, Any]]:

@@ -130,7 +130,7 @@ def main() -> int:
 
     logs.configure_local(logging.INFO)  # JSON lines with the request's id, as Lambda writes them
     if isinstance(sys.stdout, io.TextIOWrapper):
-        sys.stdout.reconfigure(line_buffering=True)  # each access and metrics line as it is written
+        sys.stdout.reconfigure(line_buffering=True)  # each request's line as it is written
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's server: one line per storage call
     logging.getLogger("botocore").setLevel(logging.WARNING)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)

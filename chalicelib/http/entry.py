@@ -6,7 +6,7 @@ content types and the binary types matched with dozens of `str.lower` calls. `Ga
 answers an `/api` event of a verb the route serves (not OPTIONS) itself, doing what Chalice and
 the refusals middleware do for that route, in the same order: the view (`gateway.handle_event`),
 Chalice's check of the view's headers and of a binary answer against `Accept`, then `finished`
-(the contract's shape, CORS, `X-Request-Id`, the access and metrics lines), and Chalice's own
+(the contract's shape, CORS, `X-Request-Id`, the request's access and metrics line), and Chalice's own
 `Response.to_dict`. Any other event (the preflight, `/console`, an unknown route, an event shaped
 otherwise) goes through `Chalice.__call__` as before; `tests/functional/test_fast_path.py` holds
 the two paths to the same answers and lines.

@@ -66,7 +66,7 @@ def contract_refusals(event: Request, get_response: Callable[[Request], Response
     """Chalice http middleware, the only one: it sees every answer, Chalice's early refusals included.
 
     Chalice's own refusals take the contract's shape, then every answer gets its CORS headers and
-    its `X-Request-Id`, and leaves its access and metrics lines (one middleware for all of it: each
+    its `X-Request-Id`, and leaves its line, access and metrics (one middleware for all of it: each
     layer costs every request a few function calls).
     """
     return finished(telemetry.begin(event), event.headers.get("origin"), lambda: get_response(event))

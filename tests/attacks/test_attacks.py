@@ -308,7 +308,9 @@ def test_no_password_token_session_or_key_reaches_any_log_line(
           "data": {"old_password": PASSWORD, "new_password": PASSWORD + " new"}})  # fmt: skip
     call({"module": "users", "method": "logout", "token": login["token"]})
     call({"module": "users", "method": "me", "token": login["token"]})  # revoked
-    assert len(operator_lines.access) == len(operator_lines.metrics) == 20  # one each per request
+    assert (
+        len(operator_lines.raw) == len(operator_lines.access) == len(operator_lines.metrics) == 20
+    )  # one per request
     assert any(record.levelno == logging.DEBUG for record in caplog.records)
     logged = "".join(
         [

@@ -497,7 +497,7 @@ def dashboard_body(resources: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_the_dashboard_shows_calls_errors_and_durations_by_method(resources):
-    from chalicelib.metrics import REQUEST_METRICS
+    from chalicelib.metrics import DIMENSION, REQUEST_METRICS
 
     widgets = dashboard_body(resources)["widgets"]
     expressions = [
@@ -508,9 +508,8 @@ def test_the_dashboard_shows_calls_errors_and_durations_by_method(resources):
         if isinstance(metric[0], dict)
     ]
     for name, _ in REQUEST_METRICS:
-        assert any(f'{{"<AWS::StackName>",method}} MetricName="{name}"' in found for found in expressions), (
-            name
-        )
+        searched = f'{{"<AWS::StackName>",{DIMENSION}}} MetricName="{name}"'
+        assert any(searched in found for found in expressions), name
     assert any("'p99'" in found for found in expressions)
     (alarm_widget,) = [widget for widget in widgets if widget["type"] == "alarm"]
     assert set(alarm_widget["properties"]["alarms"]) == {f"<{name}.Arn>" for name in alarms(resources)}

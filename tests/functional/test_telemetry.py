@@ -1,5 +1,5 @@
 """What every request leaves for the operator, through the Lambda handler: X-Request-Id on the answer,
-one access line, one metrics line (DESIGN section 11)."""
+one line: the access line with the metrics at its end (DESIGN section 11)."""
 
 from __future__ import annotations
 
@@ -180,26 +180,27 @@ def test_an_access_line_is_written_at_info_only(app, operator_lines, monkeypatch
     logging.getLogger("chalicelib").setLevel(logging.NOTSET)
 
 
-# -- the metrics line -----------------------------------------------------------------------------
+# -- the metrics -----------------------------------------------------------------------------------
 
 
-def test_one_metrics_line_per_request_by_module_and_method(app, operator_lines):
+def test_the_access_line_carries_the_metrics_by_module_and_method(app, operator_lines):
     call(app, module="greeting", method="say_hello")
     line = only(operator_lines.metrics)
-    assert (line["method"], line["Calls"], line["Errors4xx"], line["Errors5xx"]) == (
+    assert line == only(operator_lines.access)  # one line: the access fields, then the EMF members
+    assert (line["operation"], line["Calls"], line["Errors4xx"], line["Errors5xx"]) == (
         "greeting.say_hello",
         1,
         0,
         0,
     )
-    assert line["Duration"] == only(operator_lines.access)["duration_ms"]
+    assert line["Duration"] == line["duration_ms"]
 
 
 @pytest.mark.parametrize("module", ["nosuch", "a" * 200, "greeting"])
 def test_a_name_no_method_answers_to_is_never_a_dimension(app, operator_lines, module):
     """Each dimension value is a metric billed: only names of existing methods become one."""
     call(app, module=module, method="nosuch")
-    assert only(operator_lines.metrics)["method"] == "none"
+    assert only(operator_lines.metrics)["operation"] == "none"
     assert len(only(operator_lines.access)["module"]) <= 67  # clipped as error messages quote it
 
 

@@ -87,22 +87,3 @@ def test_configure_local_formats_every_record_as_json(capsys):
         root.handlers[:] = handlers
         root.setLevel(level)
     assert json.loads(capsys.readouterr().err.strip())["message"] == "local line"
-
-
-def test_the_access_line_is_what_the_formatter_makes_of_the_access_record():
-    fields = {"module": "users", "method": "me", "status": 200, "code": None, "duration_ms": 3.412}
-    fields |= {"user": 'ann\u00e9\u2028"', "cold_start": False, "batch_calls": None, "storage_errors": 0}
-    made = json.loads(logs.access_line("GET users.me answered 200", fields))
-    record = logging.getLogger(logs.ACCESS_LOGGER).makeRecord(
-        logs.ACCESS_LOGGER,
-        logging.INFO,
-        __file__,
-        0,
-        "%s %s answered %s",
-        ("GET", "users.me", 200),
-        None,
-        extra={"fields": fields},
-    )
-    formatted = json.loads(logs.JsonLines().format(record))
-    assert made.pop("timestamp")[:16] == formatted.pop("timestamp")[:16]  # the same minute, but at its turn
-    assert list(made.items()) == list(formatted.items())
