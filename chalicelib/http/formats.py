@@ -66,13 +66,21 @@ _make_c_encoder = json.encoder.c_make_encoder  # type: ignore[attr-defined]
 def _encode_fast(value: object) -> str:
     """What _ENCODER.encode(value) returns, minus its Python-level wrapping, which every answer pays.
 
-    The C encoder is made per call exactly as JSONEncoder.iterencode makes it, with a fresh
-    circular-reference table.
+    One C encoder serves every call: without a circular-reference table it keeps no state between
+    calls, and making it costs a small answer more than encoding it. A cycle then ends in
+    RecursionError (at the C recursion limit) instead of ValueError, which `_render` hands to the
+    slow path, whose depth bound refuses it.
     """
-    if _make_c_encoder is None:  # a Python without the _json accelerator
+    if _c_encoder is None:  # a Python without the _json accelerator
         return _ENCODER.encode(value)
-    encode = _make_c_encoder({}, _ENCODER.default, _encode_string, None, ":", ",", False, False, False)
-    return "".join(encode(value, 0))
+    return "".join(_c_encoder(value, 0))
+
+
+_c_encoder = (
+    None
+    if _make_c_encoder is None
+    else _make_c_encoder(None, _ENCODER.default, _encode_string, None, ":", ",", False, False, False)
+)
 
 
 _CONTAINERS: Final = frozenset({dict, list, tuple})
@@ -114,9 +122,9 @@ def _render(value: object, force_object: bool, limit: int | None) -> str:
             subject = objectify(value)
         out = _encode_fast(subject)
     except RecursionError:
-        # Too deep for the C stack, a cycle, or a deep caller: the slow path is iterative and exact.
+        # Too deep for the C stack (a cycle among them), or a deep caller: the slow path is iterative and exact.
         return _encode_slowly(value, force_object, limit)
-    except (TypeError, ValueError) as exc:  # unsupported type, NaN or infinity, a cycle, a huge int
+    except (TypeError, ValueError) as exc:  # unsupported type, NaN or infinity, a huge int
         raise UnrenderableValue(str(exc)) from exc
     try:
         integral, exponent = _check_each(subject) if len(out) < _SURVEY_FROM else _survey(subject)
