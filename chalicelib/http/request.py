@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import accumulate, repeat
 from typing import Any, NamedTuple
-from urllib.parse import parse_qsl, unquote_plus
+from urllib.parse import parse_qsl, unquote
 
 from chalicelib.errors import (
     SERVED_VERBS,
@@ -291,10 +291,31 @@ def _split_form(text: str, codec: str) -> list[Pair]:
             continue
         name, _, value = piece.partition("=")
         if "%" in piece or "+" in piece:
-            name = unquote_plus(name, encoding=codec, errors="strict")
-            value = unquote_plus(value, encoding=codec, errors="strict")
+            name, value = _unquoted(name, codec), _unquoted(value, codec)
         pairs.append((name, value))
     return pairs
+
+
+# The escapes of the ASCII characters, in both cases of hex digits: each is that character in any
+# charset read here (UTF-8, ASCII), so it needs no decoding of bytes.
+_ASCII_ESCAPES = {f"{code:02{case}}": chr(code) for code in range(128) for case in "xX"}
+
+
+def _unquoted(text: str, codec: str) -> str:
+    """`unquote_plus(text, encoding=codec, errors="strict")`; a text whose escapes are all of ASCII
+    characters (a PHP client's `data%5Bname%5D`) is joined from a table, not decoded as bytes."""
+    text = text.replace("+", " ")
+    if "%" not in text:
+        return text
+    head, *escaped = text.split("%")
+    pieces = [head]
+    for piece in escaped:
+        character = _ASCII_ESCAPES.get(piece[:2])
+        if character is None:  # beyond ASCII, or a % without two hex digits: as urllib reads it
+            return unquote(text, encoding=codec, errors="strict")
+        pieces.append(character)
+        pieces.append(piece[2:])
+    return "".join(pieces)
 
 
 def _multipart_pairs(raw: bytes, options: Mapping[str, str]) -> list[Pair]:

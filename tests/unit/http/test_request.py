@@ -717,7 +717,7 @@ def _qsl_or_error(read: Any) -> object:
 
 
 @settings(max_examples=500)
-@given(st.text(alphabet="ab=&%+2F5BC3A9é", max_size=24), st.sampled_from(["utf-8", "ascii"]))
+@given(st.text(alphabet="ab=&%+0275FfBbC3A9é", max_size=24), st.sampled_from(["utf-8", "ascii"]))
 def test_a_form_body_splits_as_parse_qsl_reads_it(text: str, codec: str) -> None:
     from urllib.parse import parse_qsl
 
