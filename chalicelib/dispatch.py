@@ -48,11 +48,12 @@ def check_verb(spec: MethodSpec, http_method: str | None) -> None:
 class Target:
     """A method that a lookup found: its declaration, and how to run it for a caller."""
 
-    __slots__ = ("implementation", "spec")
+    __slots__ = ("implementation", "operation", "spec")
 
     def __init__(self, spec: MethodSpec, implementation: Callable[[Any, Any], Any]) -> None:
         self.spec = spec
         self.implementation = implementation
+        self.operation = f"{spec.module}.{spec.name}"  # as the metrics name it
 
     def run(self, data: Any, ctx: Context, *, coerce: bool = False) -> Any:
         """Check access, then match `data` to the declared schema, then call the implementation.
@@ -68,10 +69,18 @@ class Target:
 
 
 def lookup(registry: Registry, module: str, method: str, *, external_only: bool) -> Target:
-    """The named method; UnknownModule or UnknownMethod (internal ones look missing when external_only)."""
-    service_module = registry.module(module)
-    spec = service_module.method(method, external_only=external_only)
-    return Target(spec, service_module.implementation(spec))
+    """The named method; UnknownModule or UnknownMethod (internal ones look missing when external_only).
+
+    A lookup that found a method is remembered by the registry: its modules, once loaded, never
+    change. Only names of existing methods are kept, so callers' made-up names cannot grow it.
+    """
+    key = (module, method, external_only)
+    found: Target | None = registry.found.get(key)
+    if found is None:
+        service_module = registry.module(module)
+        spec = service_module.method(method, external_only=external_only)
+        found = registry.found[key] = Target(spec, service_module.implementation(spec))
+    return found
 
 
 def call(ctx: Context, module: str, method: str, data: Any = None) -> Any:

@@ -80,7 +80,7 @@ def serve(
     except ApiError:
         telemetry.note_call(module_name, method_name)
         raise
-    telemetry.note_found(module_name, method_name)
+    telemetry.note_found(module_name, method_name, target.operation)
     dispatch.check_verb(target.spec, request.http_method)
     user, credential = _caller(request, settings, store, clock)
     ctx = Context(

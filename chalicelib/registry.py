@@ -57,6 +57,8 @@ class Registry:
         self._directory = os.fspath(directory)
         self._loaded: dict[str, ServiceModule | DeclarationError] = {}
         self._lock = threading.Lock()
+        # (module, method, external_only) -> what dispatch.lookup found for it: methods that exist only.
+        self.found: dict[tuple[str, str, bool], Any] = {}
 
     def names(self) -> list[str]:
         """Every module in the directory, sorted (imports nothing)."""

@@ -132,12 +132,11 @@ def note_call(module: str, method: str) -> None:
         observation.module, observation.method = shown(module), shown(method)
 
 
-def note_found(module: str, method: str) -> None:
-    """The names asked for are an external method: `module.method` becomes the metrics' dimension."""
+def note_found(module: str, method: str, operation: str) -> None:
+    """The names asked for are an external method: `operation` (`module.method`) is the metrics' dimension."""
     observation = _current.get()
     if observation is not None:
-        observation.module, observation.method = module, method
-        observation.operation = f"{module}.{method}"
+        observation.module, observation.method, observation.operation = module, method, operation
 
 
 def note_caller(user: User | None, credential_kind: str | None) -> None:

@@ -67,3 +67,18 @@ def test_a_method_runs_with_its_modules_storage():
     Target(MethodSpec("m", "x"), lambda data, ctx: ctx.storage.put("c", "k", {"v": data})).run(1, ctx)
     assert store.get_item("m", "c", "k").body == '{"v":1}'
     assert ctx.storage.module == "m"
+
+
+def test_a_lookup_that_found_a_method_is_remembered_and_one_that_did_not_is_not():
+    from chalicelib.dispatch import lookup
+    from chalicelib.errors import UnknownMethod, UnknownModule
+    from chalicelib.registry import Registry
+
+    registry = Registry()
+    found = lookup(registry, "greeting", "say_hello", external_only=True)
+    assert lookup(registry, "greeting", "say_hello", external_only=True) is found
+    assert found.operation == "greeting.say_hello"
+    for module, method, error in [("greeting", "nosuch", UnknownMethod), ("nosuch", "x", UnknownModule)]:
+        with pytest.raises(error):
+            lookup(registry, module, method, external_only=True)
+    assert list(registry.found) == [("greeting", "say_hello", True)]
