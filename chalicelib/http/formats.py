@@ -122,7 +122,7 @@ def _render(value: object, force_object: bool, limit: int | None) -> str:
             subject = objectify(value)
         out = _encode_fast(subject)
     except RecursionError:
-        # Too deep for the C stack (a cycle among them), or a deep caller: the slow path is iterative and exact.
+        # Too deep for the C stack (a cycle too), or a deep caller: the slow path is iterative and exact.
         return _encode_slowly(value, force_object, limit)
     except (TypeError, ValueError) as exc:  # unsupported type, NaN or infinity, a huge int
         raise UnrenderableValue(str(exc)) from exc
