@@ -47,6 +47,9 @@ def key_matches(given: object, keys: tuple[str, ...]) -> bool:
 
 
 def _required(request: ApiRequest, name: str) -> str:
+    value = request.params.get(name)
+    if type(value) is str and value:  # most requests: the rest as param_str reads it
+        return value
     value = param_str(request.params, name)
     if not value:
         raise BadRequest(f"the parameter '{name}' is required")

@@ -53,6 +53,8 @@ def new_attempt_id() -> str:
 
 def _string(request: ApiRequest, name: str) -> str | None:
     """A credential parameter: None when absent or empty, 400 when it is not a string."""
+    if name not in request.params:  # most requests bring none
+        return None
     return param_str(request.params, name) or None
 
 

@@ -56,8 +56,9 @@ def _header(headers: dict[str, Any], lowered_name: str, default: Any, *, single:
     `single`: among the single-valued headers only, as `Response.to_dict` reads the content type.
     """
     found = default
+    size = len(lowered_name)
     for name, value in headers.items():
-        if name.lower() == lowered_name and not (single and isinstance(value, list)):
+        if len(name) == size and name.lower() == lowered_name and not (single and isinstance(value, list)):
             found = value
     return found
 

@@ -15,7 +15,7 @@ import base64
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from itertools import accumulate, repeat
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, unquote
@@ -173,13 +173,13 @@ def _query_pairs(query: Mapping[str, list[str]] | None) -> list[Pair]:
     return pairs
 
 
-def _checked(pairs: Iterable[Pair]) -> Iterator[Pair]:
+def _checked(pairs: list[Pair]) -> list[Pair]:
     """The pairs, refusing a name or value that is not valid Unicode text (a lone surrogate)."""
     for name, value in pairs:
         if not (name.isascii() and value.isascii()):  # ASCII text has no surrogate: no need to encode it
             _check_text(name)
             _check_text(value)
-        yield name, value
+    return pairs
 
 
 def _check_text(text: str) -> None:
@@ -275,7 +275,7 @@ def _form_pairs(raw: bytes, codec: str) -> list[Pair]:
         pairs = _split_form(_decode(raw, codec), codec)
     except ValueError as exc:  # too many fields, or percent-escapes that do not decode
         raise BadRequest(f"malformed form body: {str(exc)[:_SHOWN]}") from None
-    return list(_checked(pairs))
+    return _checked(pairs)
 
 
 def _split_form(text: str, codec: str) -> list[Pair]:
