@@ -66,35 +66,30 @@ def directives(space: str, events: tuple[str, ...] = ()) -> list[dict[str, objec
 
 
 class _Shapes:
-    """The members' fixed parts, serialised once per process (as Powertools does per flush): the
-    directives for each set of events, and the dimension's member for each operation (methods that
+    """The members' fixed parts, serialised once per process (as Powertools does per flush): what
+    follows the timestamp, for each operation and set of events (operations are the methods that
     exist, and `none`: a bounded set). A request only fills in its timestamp and values."""
 
-    __slots__ = ("by_events", "by_operation", "space")
+    __slots__ = ("known", "space")
 
     def __init__(self) -> None:
         self.space: str | None = None
-        self.by_events: dict[tuple[str, ...], str] = {}
-        self.by_operation: dict[str, str] = {}
+        self.known: dict[tuple[str, tuple[str, ...]], str] = {}
 
-    def head(self, events: tuple[str, ...]) -> str:
-        """`"_aws":{"CloudWatchMetrics":[...],"Timestamp":`, for the events that happened."""
-        head = self.by_events.get(events)
-        if head is None:
+    def after_timestamp(self, operation: str, events: tuple[str, ...]) -> str:
+        """`,"CloudWatchMetrics":[...]},"operation":"users.me","Calls":1,"Errors4xx":`."""
+        key = (operation, events)
+        found = self.known.get(key)
+        if found is None:
             if self.space is None:
                 self.space = namespace()
             shape = _encode(directives(self.space, events))
-            head = self.by_events[events] = f'"_aws":{{"CloudWatchMetrics":{shape},"Timestamp":'
-        return head
-
-    def dimension(self, operation: str) -> str:
-        """`},"operation":"users.me","Calls":1,"Errors4xx":`: the end of `_aws`, then the dimension."""
-        member = self.by_operation.get(operation)
-        if member is None:
-            member = f'}},"{DIMENSION}":{_string(operation)},"Calls":1,"Errors4xx":'
-            if len(self.by_operation) < _MAX_OPERATIONS:
-                self.by_operation[operation] = member
-        return member
+            found = (
+                f',"CloudWatchMetrics":{shape}}},"{DIMENSION}":{_string(operation)},"Calls":1,"Errors4xx":'
+            )
+            if len(self.known) < _MAX_OPERATIONS:
+                self.known[key] = found
+        return found
 
 
 _MAX_OPERATIONS = 4096  # far more methods than a deployment has; past it, members are made per line
@@ -116,7 +111,7 @@ def members(
     events = tuple(name for name in EVENT_METRICS if counts.get(name)) if counts else ()
     errors_4xx, errors_5xx = ("1", "0") if 400 <= status < 500 else ("0", "1" if status >= 500 else "0")
     text = (
-        f"{_shapes.head(events)}{int(timestamp_ms)}{_shapes.dimension(operation)}{errors_4xx}"
+        f'"_aws":{{"Timestamp":{int(timestamp_ms)}{_shapes.after_timestamp(operation, events)}{errors_4xx}'
         f',"Errors5xx":{errors_5xx},"Duration":{float(duration_ms)!r}'
     )
     for name in events:

@@ -86,6 +86,6 @@ def test_an_operation_past_the_remembered_ones_gets_the_same_members(monkeypatch
     metrics.reset()
     try:
         assert emf("users.me", 200, 1.0, 1)["operation"] == "users.me"
-        assert metrics._shapes.by_operation == {}
+        assert metrics._shapes.known == {}
     finally:
         metrics.reset()
