@@ -17,7 +17,7 @@ STAMP  := $(VENV)/.installed-$(MIN_PYTHON)
 PORT   ?= 8000
 NODE_DEPS := tests/integration/node_modules/.package-lock.json
 
-.PHONY: run test check fmt fuzz load clean venv chromium
+.PHONY: run test check fmt fuzz load bench clean venv chromium
 
 venv: $(STAMP)
 

@@ -97,6 +97,14 @@ def test_every_make_target_the_docs_name_exists_in_the_makefile():
     assert sorted(pair for pair in named if pair[0] not in targets) == []
 
 
+def test_every_make_target_is_phony():
+    """A target named like a file or folder of the repository (`bench/`) would be "up to date" and
+    never run; no target here makes a file of its name, so all are declared phony."""
+    makefile = (PROJECT_ROOT / "Makefile").read_text()
+    phony = {name for line in re.findall(r"^\.PHONY:(.*)$", makefile, re.M) for name in line.split()}
+    assert set(_TARGET.findall(makefile)) - phony == set()
+
+
 def _runnable_in_the_repository(module: str) -> bool:
     spec = importlib.util.find_spec(module)
     if spec is None or spec.origin is None or PROJECT_ROOT not in Path(spec.origin).resolve().parents:
