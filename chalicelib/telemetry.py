@@ -7,8 +7,8 @@ observation (a context variable: one per request, also under `make run`'s thread
 holds a credential: the caller is a username and the kind of credential it came with.
 
 The line is the access line at INFO, ending with the request's EMF members (metrics.members), so
-that one write to standard output serves the log and the metrics; below INFO it is the EMF
-members alone, since metrics do not depend on the log level.
+that one write to standard output serves the log and the metrics; when INFO is off (LOG_LEVEL
+WARNING or above) it is the EMF members alone, since metrics do not depend on the log level.
 """
 
 from __future__ import annotations
@@ -73,7 +73,8 @@ class Observation:
         self.locked_out: str | None = None  # the username a login was refused for, too many failures
 
     def fields(self, status: int, duration_ms: float) -> dict[str, Any]:
-        """The access line's fields; `request_id` comes with every record (logs)."""
+        """The access line's fields; `request_id` comes with every record (logs). `access_text` writes
+        them from a template; this dict is what the test holds that template to."""
         return {
             "module": self.module,
             "method": self.method,
@@ -117,12 +118,18 @@ def begin_event(context: dict[str, Any], lambda_context: Any, verb: str, path: s
     """
     cold, _process["cold"] = _process["cold"], False
     request_id = context.get("requestId") or _new_request_id(context, lambda_context)
-    source_ip = (context.get("identity") or {}).get("sourceIp")
+    identity = context.get("identity")
+    source_ip = identity.get("sourceIp") if type(identity) is dict else None
+    # What an event holds is any JSON value: the line's template takes text or None only.
     observation = Observation(
-        str(request_id), verb, path, source_ip if type(source_ip) is str else None, cold
+        str(request_id), _text_or_none(verb), _text_or_none(path), _text_or_none(source_ip), cold
     )
     _current.set(observation)
     return observation
+
+
+def _text_or_none(value: Any) -> Any:
+    return value if value is None or type(value) is str else str(value)
 
 
 def note_call(module: str, method: str) -> None:
@@ -185,8 +192,9 @@ def access_text(observation: Observation, status: int, duration_ms: float, now: 
 
     The same text as `logs.JsonLines` makes of the INFO record of `chalicelib.access` whose `fields`
     are `observation.fields(status, duration_ms)` (a test holds the two to it), written from a
-    template: the keys are fixed, and each value's type is known (`begin_event` and the `note_`
-    functions set only these), so the dict and the encoder's pass over it are spared.
+    template: the keys are fixed, and each value's type is known (`begin_event` makes the event's
+    values text or None, the `note_` functions set only text), so the dict and the encoder's pass
+    over it are spared.
     """
     o = observation
     target = o.path if o.operation == metrics.NO_METHOD else o.operation
@@ -198,7 +206,7 @@ def access_text(observation: Observation, status: int, duration_ms: float, now: 
         f',"module":{_text(o.module)},"method":{_text(o.method)},"status":{int(status)}'
         f',"code":{_text(o.code)},"duration_ms":{float(duration_ms)!r},"user":{_text(o.user)}'
         f',"cold_start":{"true" if o.cold_start else "false"},"credential":{_string(o.credential)}'
-        f',"batch_calls":{batch_calls},"verb":{_string(o.verb)},"path":{_string(o.path)}'
+        f',"batch_calls":{batch_calls},"verb":{_text(o.verb)},"path":{_text(o.path)}'
         f',"source_ip":{_text(o.source_ip)}'
         f',"storage_errors":{int(o.counts.get(metrics.STORAGE_ERRORS, 0))}{locked_out},{tail}}}'
     )
@@ -206,18 +214,31 @@ def access_text(observation: Observation, status: int, duration_ms: float, now: 
 
 def finish(observation: Observation, status: int) -> None:
     """Write the request's line (the access line at INFO, with the metrics; else the metrics alone);
-    never raises."""
+    never raises. An access line that cannot be made still leaves the metrics."""
     try:
         now = time.time()
         duration_ms = round((time.perf_counter() - observation.started) * 1000, 3)
+        if type(status) is not int:  # a method's own Response may set any value
+            status = _status_number(status)
         tail = metrics.members(
             observation.operation, status, duration_ms, int(now * 1000), observation.counts
         )
+        line = None
         if _access.isEnabledFor(logging.INFO):  # LOG_LEVEL, as for a record of the logger
-            logs.write(access_text(observation, status, duration_ms, now, tail))
-        else:
-            logs.write(f'{{{tail},"request_id":{_string(observation.request_id)}}}')
+            try:
+                line = access_text(observation, status, duration_ms, now, tail)
+            except Exception:
+                logging.getLogger(__name__).exception("the access line could not be made")
+        logs.write(line or f'{{{tail},"request_id":{_string(observation.request_id)}}}')
     except Exception:
-        logging.getLogger(__name__).exception("the access and metrics line could not be written")
+        logging.getLogger(__name__).exception("the request's metrics line could not be written")
     finally:
         _current.set(None)
+
+
+def _status_number(status: Any) -> int:
+    """A status that is no int as the line reports it: its number, else 500 (no HTTP answer)."""
+    try:
+        return int(status)
+    except (TypeError, ValueError):
+        return 500

@@ -211,3 +211,11 @@ def test_a_storage_failure_is_a_5xx_and_a_storage_error(app, operator_lines, mot
     line = only(operator_lines.metrics)
     assert (line["Errors5xx"], line["StorageErrors"]) == (1, 1)
     assert only(operator_lines.access)["storage_errors"] == 1
+
+
+def test_an_identity_that_is_no_object_still_gets_the_request_id_and_its_line(app, operator_lines):
+    event = proxy_event(query=query(module="greeting", method="say_hello"), request_id="req-odd")
+    event["requestContext"]["identity"] = "not an object"
+    answer = app(event, None)
+    assert (answer["statusCode"], answer["headers"]["X-Request-Id"]) == (200, "req-odd")
+    assert only(operator_lines.access)["source_ip"] is None

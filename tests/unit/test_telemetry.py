@@ -67,7 +67,7 @@ def test_the_access_line_is_the_formatters_text_of_the_access_record_then_the_me
     assert line["operation"] == made.operation and line["Calls"] == 1  # the EMF members, read
 
 
-def test_below_info_the_line_is_the_metrics_alone_with_the_request_id(monkeypatch):
+def test_when_info_is_off_the_line_is_the_metrics_alone_with_the_request_id(monkeypatch):
     written = []
     monkeypatch.setattr(logs, "_writer", [written.append])
     access = logging.getLogger(logs.ACCESS_LOGGER)
@@ -80,3 +80,34 @@ def test_below_info_the_line_is_the_metrics_alone_with_the_request_id(monkeypatc
     (line,) = map(json.loads, written)
     assert (line["request_id"], line["operation"], line["Errors4xx"]) == ("req-1", "none", 1)
     assert "logger" not in line
+
+
+def finished_lines(monkeypatch, made, status):
+    written = []
+    monkeypatch.setattr(logs, "_writer", [written.append])
+    access = logging.getLogger(logs.ACCESS_LOGGER)
+    level = access.level
+    access.setLevel(logging.INFO)
+    try:
+        telemetry.finish(made, status)
+    finally:
+        access.setLevel(level)
+    return [json.loads(line) for line in written]
+
+
+def test_an_event_of_odd_values_still_leaves_its_line(monkeypatch):
+    context = {"requestId": "req-2", "identity": "not an object"}
+    made = telemetry.begin_event(context, None, None, 5)
+    (line,) = finished_lines(monkeypatch, made, "201")  # a method's Response with a str status
+    assert (line["verb"], line["path"], line["source_ip"], line["status"]) == (None, "5", None, 201)
+    assert line["Calls"] == 1
+
+
+def test_an_access_line_that_cannot_be_made_still_leaves_the_metrics(monkeypatch, caplog):
+    def broken(*args):
+        raise RuntimeError("a bug in the template")
+
+    monkeypatch.setattr(telemetry, "access_text", broken)
+    (line,) = finished_lines(monkeypatch, observation(), 503)
+    assert (line["request_id"], line["Errors5xx"]) == ("req-1", 1)
+    assert "the access line could not be made" in caplog.text
