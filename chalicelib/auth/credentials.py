@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # the storage module (and `secrets`) stay off the path of a r
 
 SECRET_BYTES = 32  # 256 bits of randomness per token and session id
 # What new_secret() can produce (with room for a longer future format); anything else is refused unread.
-_SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,128}")
+_WELL_FORMED = r"[A-Za-z0-9_-]{16,128}"  # compiled on first use (re's cache): public requests never
 
 
 class Credential(NamedTuple):
@@ -27,7 +27,7 @@ class Credential(NamedTuple):
 
     @property
     def well_formed(self) -> bool:
-        return _SECRET_SHAPE.fullmatch(self.secret) is not None
+        return re.fullmatch(_WELL_FORMED, self.secret) is not None
 
     @property
     def digest(self) -> str:

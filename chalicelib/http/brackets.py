@@ -31,7 +31,7 @@ from chalicelib.http.formats import PHP_INT_MAX, PHP_INT_MIN
 
 MAX_DEPTH = 64  # PHP's max_input_nesting_level
 
-_INT_KEY = re.compile(r"0|-?[1-9][0-9]*")
+_INT_KEY = r"0|-?[1-9][0-9]*"  # compiled on first use (re's cache): the general parser's only
 
 Key = int | str
 Segment = str | None  # None: `[]`, append at the next index
@@ -73,7 +73,7 @@ class _PhpArray:
 
 def php_key(index: str) -> Key:
     """PHP's array key for a bracket index: an int for a canonical 64-bit decimal, else the str."""
-    if _INT_KEY.fullmatch(index):
+    if re.fullmatch(_INT_KEY, index):
         number = int(index)
         if PHP_INT_MIN <= number <= PHP_INT_MAX:
             return number

@@ -89,16 +89,18 @@ _PLAIN_SCALARS: Final = _SCALARS_AS_IS | {int, float}
 _EXACT_TYPES: Final = _PLAIN_SCALARS | _CONTAINERS
 # The floats the fast path rewrites: "10.0" where PHP prints "10", and the exponent forms, which
 # Python prints "1e-05" and "1e+16" where PHP prints "1.0e-5" and "10000000000000000".
-_INTEGRAL_FLOAT: Final = re.compile(r"\.0(?=[,\]}])")
-_FLOAT_TEXT: Final = re.compile(r"(?<=[\[,:])-?[0-9]+(?:\.0|(?:\.[0-9]+)?e[+-][0-9]+)(?=[,\]}])")
+# The patterns are compiled on first use (re's cache): an answer without floats, surrogates or DEL,
+# and every cold start, never pays for them.
+_INTEGRAL_FLOAT: Final = r"\.0(?=[,\]}])"
+_FLOAT_TEXT: Final = r"(?<=[\[,:])-?[0-9]+(?:\.0|(?:\.[0-9]+)?e[+-][0-9]+)(?=[,\]}])"
 # A \u escape of one half of a surrogate pair that no escape of the other half follows or precedes;
 # either case of hex digits, since a client's JSON may use both (the encoder writes lower case).
-_LONE_SURROGATE: Final = re.compile(
+_LONE_SURROGATE: Final = (
     r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"
     r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
 )
 # An escaped backslash is matched whole, so that "\\u007f" (a backslash, then text) stays as it is.
-_ESCAPED_DEL: Final = re.compile(r"(\\\\)|\\u007f")
+_ESCAPED_DEL: Final = r"(\\\\)|\\u007f"
 _INDEX_KEYS: Final = tuple(map(str, range(1024)))
 _END: Final = object()
 _SURVEY_FROM: Final = 1536  # output length from which the level-wide survey beats the per-value one
@@ -132,7 +134,9 @@ def _render(value: object, force_object: bool, limit: int | None) -> str:
         return _encode_slowly(value, force_object, limit)
     rewrites = integral + exponent
     if rewrites:
-        out, found = _FLOAT_TEXT.subn(_php_float_match, out) if exponent else _INTEGRAL_FLOAT.subn("", out)
+        out, found = (
+            re.subn(_FLOAT_TEXT, _php_float_match, out) if exponent else re.subn(_INTEGRAL_FLOAT, "", out)
+        )
         if found != rewrites:  # some string holds text like "1.0,": let the slow path decide
             return _encode_slowly(value, force_object, limit)
     return _finish(out)
@@ -141,7 +145,7 @@ def _render(value: object, force_object: bool, limit: int | None) -> str:
 def has_lone_surrogate_escape(text: str) -> bool:
     """Whether JSON text escapes a lone surrogate. Escaped backslashes are set aside first, so that
     "\\\\ud800" (a backslash, then text) is not taken for one."""
-    return _LONE_SURROGATE.search(text.replace("\\\\", "#")) is not None
+    return re.search(_LONE_SURROGATE, text.replace("\\\\", "#")) is not None
 
 
 def _finish(out: str) -> str:
@@ -150,7 +154,7 @@ def _finish(out: str) -> str:
         if "\\ud" in out and has_lone_surrogate_escape(out):
             raise UnrenderableValue("a string holds a lone surrogate")
         if "\\u007f" in out:
-            out = _ESCAPED_DEL.sub(_unescape_del, out)
+            out = re.sub(_ESCAPED_DEL, _unescape_del, out)
     return out.replace("/", "\\/") if "/" in out else out
 
 

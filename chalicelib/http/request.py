@@ -36,7 +36,8 @@ _FORM = "application/x-www-form-urlencoded"
 _MULTIPART = "multipart/form-data"
 # The charsets a body may name, as codecs: UTF-8 and ASCII in their IANA names and usual spellings.
 _CHARSETS = {"utf-8": "utf-8", "utf8": "utf-8", "us-ascii": "ascii", "ascii": "ascii"}
-_BOUNDARY = re.compile(r"[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]")  # RFC 2046
+# RFC 2046; like _JSON_STRING below, compiled on first use (re's cache), not by every cold start.
+_BOUNDARY = r"[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]"
 _SHOWN = 80  # characters of a client's value quoted back in a message
 
 Pair = tuple[str, str]
@@ -321,7 +322,7 @@ def _unquoted(text: str, codec: str) -> str:
 def _multipart_pairs(raw: bytes, options: Mapping[str, str]) -> list[Pair]:
     """The fields of a multipart/form-data body as text, in order; a file part is read as text."""
     boundary = options.get("boundary")
-    if boundary is None or not _BOUNDARY.fullmatch(boundary):
+    if boundary is None or not re.fullmatch(_BOUNDARY, boundary):
         raise BadRequest("multipart/form-data needs a valid boundary parameter")
     _codec(options)  # the body's own charset, if it names one, is refused as for other bodies
     from chalicelib.http import multipart  # lazily: python-multipart only for multipart bodies
@@ -351,7 +352,7 @@ def _json_fields(text: str) -> dict[str, object]:
 
 # The text is strict UTF-8, so a lone surrogate can reach the decoded value only through a \u escape
 # (formats.has_lone_surrogate_escape finds one).
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_STRING = r'"(?:[^"\\]|\\.)*"'
 _ALL_BUT_BRACKETS = str.maketrans(dict.fromkeys(map(chr, range(128))) | {c: c for c in "[]{}"})
 _STEPS = bytes.maketrans(b"[{]}", b"\x02\x02\x00\x00")  # an opener is one level more, a closer one less
 
@@ -364,7 +365,7 @@ def _check_nesting(text: str) -> None:
     """
     if text.count("[") + text.count("{") <= brackets.MAX_DEPTH + 1:  # most bodies
         return
-    skeleton = _JSON_STRING.sub("", text).translate(_ALL_BUT_BRACKETS)
+    skeleton = re.sub(_JSON_STRING, "", text).translate(_ALL_BUT_BRACKETS)
     steps = skeleton.encode("ascii").translate(_STEPS)
     # The body's own object is the first level, so a field's value opens the second.
     if max(accumulate(map(int.__sub__, steps, repeat(1)))) > brackets.MAX_DEPTH + 1:
