@@ -1,6 +1,7 @@
 """Settings read from the environment: one typed record, loud on a missing or malformed value."""
 
-from __future__ import annotations
+# Annotations are evaluated, not postponed (no `from __future__ import annotations`): a NamedTuple's
+# postponed annotations are each compiled as a ForwardRef when its class is made, on every cold start.
 
 import os
 import re

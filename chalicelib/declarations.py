@@ -1,6 +1,7 @@
 """A service's API table, validated into MethodSpecs; every mistake names module, method and key."""
 
-from __future__ import annotations
+# Annotations are evaluated, not postponed (no `from __future__ import annotations`): a NamedTuple's
+# postponed annotations are each compiled as a ForwardRef when its class is made, on every cold start.
 
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
@@ -45,8 +46,8 @@ class MethodSpec(NamedTuple):
     access: tuple[str, ...] | None = None
     format: Format | None = None
     implementation: str = ""
-    schema: Validator | None = None  # of `data`, checked when declared; validated on each call
-    returns: Validator | None = None  # of the result: published, and checked by the module's tests
+    schema: "Validator | None" = None  # of `data`, checked when declared; validated on each call
+    returns: "Validator | None" = None  # of the result: published, and checked by the module's tests
     description: str | None = None  # one line
     verbs: tuple[str, ...] = SERVED_VERBS  # the HTTP verbs it answers; internal calls are not affected
 
@@ -134,7 +135,7 @@ def _implementation(module: str, name: str, entry: Mapping[str, Any], service: o
     return target
 
 
-def _schema(module: str, name: str, entry: Mapping[str, Any], key: str) -> Validator | None:
+def _schema(module: str, name: str, entry: Mapping[str, Any], key: str) -> "Validator | None":
     if key not in entry:
         return None
     from chalicelib.schema import SchemaError, Validator

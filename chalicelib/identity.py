@@ -1,6 +1,7 @@
 """Who is calling: a user with roles, the anonymous caller, or the trusted system caller."""
 
-from __future__ import annotations
+# Annotations are evaluated, not postponed (no `from __future__ import annotations`): a NamedTuple's
+# postponed annotations are each compiled as a ForwardRef when its class is made, on every cold start.
 
 from collections.abc import Iterable
 from typing import NamedTuple

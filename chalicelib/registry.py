@@ -3,7 +3,8 @@
 `python -m chalicelib.registry --check` validates every module in the tree (run by `make check`).
 """
 
-from __future__ import annotations
+# Annotations are evaluated, not postponed (no `from __future__ import annotations`): a NamedTuple's
+# postponed annotations are each compiled as a ForwardRef when its class is made, on every cold start.
 
 import importlib
 import logging

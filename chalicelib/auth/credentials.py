@@ -1,6 +1,7 @@
 """Tokens and session ids: where a request carries one, how they are made, how they are stored (digests)."""
 
-from __future__ import annotations
+# Annotations are evaluated, not postponed (no `from __future__ import annotations`): a NamedTuple's
+# postponed annotations are each compiled as a ForwardRef when its class is made, on every cold start.
 
 import hashlib
 import re
@@ -19,7 +20,7 @@ _WELL_FORMED = r"[A-Za-z0-9_-]{16,128}"  # compiled on first use (re's cache): p
 class Credential(NamedTuple):
     """A token or a session id as the caller sent it. `repr` never shows the secret."""
 
-    kind: CredentialKind
+    kind: "CredentialKind"
     secret: str
 
     def __repr__(self) -> str:

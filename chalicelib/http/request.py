@@ -9,7 +9,8 @@ number too large for a double (1e400) is refused rather than made infinite; cook
 taken as sent (not URL-decoded).
 """
 
-from __future__ import annotations
+# Annotations are evaluated, not postponed (no `from __future__ import annotations`): a NamedTuple's
+# postponed annotations are each compiled as a ForwardRef when its class is made, on every cold start.
 
 import base64
 import json
