@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from bench.hostile import reported_batch_calls
 from chalicelib import admin, runtime
 from chalicelib.auth import accounts
 from chalicelib.batch import MAX_BATCH_BYTES
@@ -173,14 +174,7 @@ def batch(app, calls, method="POST"):
 
 def test_the_reported_batch_of_references_runs_three_calls_and_refuses_the_rest_unrun(app, monkeypatch):
     ran = echo_counted(monkeypatch)
-    calls = {
-        "c0": {"module": "demo", "method": "echo", "data": [1e-05] * 100},
-        "c1": {"module": "demo", "method": "echo", "data": ["$result[c0]"] * 100},
-        "c2": {"module": "demo", "method": "echo", "data": ["$result[c1]"] * 28},
-    }
-    calls.update(
-        {f"d{i}": {"module": "demo", "method": "echo", "data": ["$result[c2]"] * 2} for i in range(47)}
-    )
+    calls = reported_batch_calls()
     status, _, _, body = batch(app, calls)  # 6.8 KB: 35 s of CPU and 2 MB back before
     assert status == 200 and sorted(body["results"]) == ["c0", "c1", "c2"]
     assert {error["code"] for error in body["errors"].values()} == {"payload_too_large"}

@@ -10,6 +10,7 @@ import json
 import urllib.error
 import urllib.request
 
+from bench.hostile import reported_batch_calls
 from tests.conftest import KEY
 
 
@@ -57,14 +58,7 @@ def test_a_form_in_ebcdic_is_415(live_server):
 
 
 def test_the_reported_batch_of_references_answers_with_three_results_and_refusals(live_server):
-    calls = {
-        "c0": {"module": "demo", "method": "echo", "data": [1e-05] * 100},
-        "c1": {"module": "demo", "method": "echo", "data": ["$result[c0]"] * 100},
-        "c2": {"module": "demo", "method": "echo", "data": ["$result[c1]"] * 28},
-    }
-    calls.update(
-        {f"d{i}": {"module": "demo", "method": "echo", "data": ["$result[c2]"] * 2} for i in range(47)}
-    )
+    calls = reported_batch_calls()
     payload = {"key": KEY, "module": "system", "method": "batch", "data": {"calls": calls}}
     status, _, answer = send(live_server, json.dumps(payload).encode(), "application/json")
     assert status == 200 and sorted(answer["results"]) == ["c0", "c1", "c2"]
