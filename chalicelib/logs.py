@@ -30,6 +30,7 @@ _STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime
 # The request being served (telemetry's Observation, or anything with a `request_id`), set by telemetry.
 REQUEST: ContextVar[Any] = ContextVar("eqsash_request", default=None)
 _encode = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode  # the access record
+_string = json.encoder.encode_basestring_ascii  # what the C encoder writes for a str
 _encode_any = json.JSONEncoder(separators=(",", ":"), default=str).encode  # any record's extra values
 
 Writer = Callable[[str], object]
@@ -99,9 +100,6 @@ def access_head(now: float, message: str, request_id: str) -> str:
         f'{{"timestamp":"{timestamp(now)}","level":"INFO","logger":"{ACCESS_LOGGER}",'
         f'"message":{_string(message)},"request_id":{_string(request_id)}'
     )
-
-
-_string = json.encoder.encode_basestring_ascii  # what the C encoder writes for a str
 
 
 def _to_stdout(text: str) -> None:

@@ -92,15 +92,11 @@ def result_response(result: Any, fmt: Format | None, ctx: Context) -> Response:
     A `chalice.Response` passes through; headers the method added through ctx fill in only
     what the Response does not set itself.
     """
-    if not (ctx.response_headers or ctx.cookies or isinstance(result, Response)):  # most answers
-        try:
-            body, content_type = _body_and_type(result, fmt)
-        except UnrenderableValue as exc:
-            raise Internal("the method's result cannot be rendered") from exc
-        return Response(body=body, status_code=200, headers={"Content-Type": content_type})
-    extra: dict[str, Any] = dict(_checked_headers(ctx.response_headers))
-    if ctx.cookies:
-        extra["Set-Cookie"] = list(ctx.cookies)
+    extra: dict[str, Any] = {}
+    if ctx.response_headers or ctx.cookies:  # most methods add neither
+        extra.update(_checked_headers(ctx.response_headers))
+        if ctx.cookies:
+            extra["Set-Cookie"] = list(ctx.cookies)
     if isinstance(result, Response):
         for name, value in extra.items():
             result.headers.setdefault(name, value)
