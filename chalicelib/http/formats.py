@@ -27,15 +27,15 @@ def render_json(value: object, *, limit: int | None = None) -> str:
 
     With a `limit`, PastLimit as soon as the text is known to pass that many characters.
     """
-    text = _render(value, False, limit)
-    if limit is not None and len(text) > limit:
-        raise PastLimit(f"the text passes {limit} characters")
-    return text
+    return _limited(_render(value, False, limit), limit)
 
 
 def render_json_object(value: object, *, limit: int | None = None) -> str:
     """The same with `JSON_FORCE_OBJECT`: every list at every depth is an object keyed "0", "1", ..."""
-    text = _render(value, True, limit)
+    return _limited(_render(value, True, limit), limit)
+
+
+def _limited(text: str, limit: int | None) -> str:
     if limit is not None and len(text) > limit:
         raise PastLimit(f"the text passes {limit} characters")
     return text
